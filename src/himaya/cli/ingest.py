@@ -1,0 +1,97 @@
+"""`himaya ingest PATH...`: read platform exports into the store, one transaction per input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from himaya.errors import HimayaError
+
+EXIT_REJECTED = 3  # committed, but some records were rejected: see the problems
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Export ZIPs, folders or files; the format is detected from content.")],
+    case: Annotated[str | None, typer.Option("--case", help="Case the import belongs to.")] = None,
+    timezone: Annotated[str | None, typer.Option("--timezone", help="IANA zone for formats without one (WhatsApp, old Telegram), e.g. Asia/Baghdad.")] = None,
+    date_order: Annotated[str | None, typer.Option("--date-order", help="dmy, mdy or ymd, when a WhatsApp chat cannot tell.")] = None,
+    parser: Annotated[str | None, typer.Option("--parser", help="Force one parser instead of detecting it.")] = None,
+    participant: Annotated[list[str] | None, typer.Option("--participant", help="A known WhatsApp participant name (repeatable).")] = None,
+    no_ocr: Annotated[bool, typer.Option("--no-ocr", help="Do not run OCR on screenshots.")] = False,
+    reparse: Annotated[bool, typer.Option("--reparse", help="Parse again even if this exact input was imported before.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable summary (stable keys).")] = False,
+) -> None:
+    """Ingest exports. Exit 0: all stored; 3: stored, but some records were rejected; 1: nothing stored."""
+    from himaya.cli.main import emit_json, err, fail, settings
+    from himaya.cli.render import import_table, problems_table
+    from himaya.ingest.base import ParseOptions
+    from himaya.ingest.timeparse import zone
+    from himaya.store.db import open_store
+    from himaya.store.importer import Importer, NothingUsable
+
+    if date_order not in (None, "dmy", "mdy", "ymd"):
+        err.print("error: --date-order must be dmy, mdy or ymd")
+        raise typer.Exit(2)
+    try:
+        s = settings()
+        options = ParseOptions(timezone=zone(timezone), date_order=date_order,  # type: ignore[arg-type]
+                               participants=tuple(participant or ()), ocr=not no_ocr,
+                               max_line_bytes=s.max_line_bytes, ocr_timeout_s=s.ocr_timeout_s)
+        store = open_store(s)
+    except HimayaError as exc:
+        raise fail(exc) from None
+    out = Console(stderr=as_json)
+    results, exit_code = [], 0
+    for path in paths:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("records"), TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                      disable=as_json) as bar:
+            task = bar.add_task(f"{path.name}", total=None)
+            def advance(n: int, _where: str, bar: Progress = bar, task: TaskID = task) -> None:
+                bar.update(task, completed=n)
+
+            importer = Importer(store, case=case, options=options, parser=parser, reparse=reparse, progress=advance)
+            try:
+                result = importer.run(path)
+            except NothingUsable as exc:
+                out.print(problems_table(str(path), exc.problems))
+                err.print(f"error: {path}: {exc.message}", markup=False)
+                exit_code = max(exit_code, 1)
+                results.append({"input": str(path), "status": "failed", "error": exc.message,
+                                "problems": [p.model_dump() for p in exc.problems]})
+                continue
+            except HimayaError as exc:
+                from himaya.ingest.text import for_display
+
+                err.print(f"error: {for_display(exc.message)}", markup=False)
+                exit_code = max(exit_code, exc.exit_code)
+                results.append({"input": str(path), "status": "failed", "error": exc.message})
+                continue
+        results.append(result.as_json())
+        if result.rejected:
+            exit_code = max(exit_code, EXIT_REJECTED) if exit_code != 1 else 1
+        if not as_json:
+            out.print(import_table(result))
+            if result.problems:
+                out.print(problems_table(result.input_name, result.problems))
+            for note in result.notes:
+                out.print(f"note: {note}", markup=False)
+    if as_json:
+        emit_json({"imports": results, "exit_code": exit_code})
+    raise typer.Exit(exit_code)
