@@ -87,11 +87,18 @@ def db_upgrade(as_json: Annotated[bool, typer.Option("--json", help="Machine-rea
         typer.echo(f"schema {before or 'empty'} → {after}")
 
 
+_registered: list[bool] = []
+
+
 def register() -> None:
+    """Attach the commands that live in their own modules (once)."""
+    if _registered:
+        return
     from himaya.cli import fsck, ingest
 
     ingest.register(app)
     fsck.register(app)
+    _registered.append(True)
 
 
 def main() -> None:

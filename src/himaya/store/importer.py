@@ -121,15 +121,20 @@ class Importer:
                     return self._reuse(conn, import_id, previous, tree, parsers)
                 ctx = ParseContext(tree=tree, options=self.options)
                 ctx.notes.extend(tree.notes)
-                writer = RecordWriter(conn, st.cipher, import_id, self._media_saver(tree, created))
                 self._keep_originals(conn, tree, import_id, claims, created)
+                writer = RecordWriter(conn, st.cipher, import_id, self._media_saver(tree, created))
+                writer.preload_files([(tree.sha256(m.path), m.path) for m in tree.members()])
                 n = 0
-                for record in parse_tree(tree, ctx, claims):
-                    writer.add(record)
-                    n += 1
-                    if self.progress and n % 2000 == 0:
-                        self.progress(n, record.provenance.path)
-                writer.flush()
+                try:
+                    for record in parse_tree(tree, ctx, claims):
+                        writer.add(record)
+                        n += 1
+                        if self.progress and n % 2000 == 0:
+                            self.progress(n, record.provenance.path)
+                    writer.finish()
+                except BaseException:
+                    writer.abort()
+                    raise
                 if self.progress:
                     self.progress(n, "")
                 if n == 0 and any(p.severity in ("error", "file_error") for p in ctx.problems):

@@ -8,16 +8,18 @@ sensitive text travels as bytes (ciphertext) and identifying keys have NUL escap
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from himaya.records import Account, AccountRef, Follow, MediaItem, Post, Record
+from himaya.store import schema
 from himaya.store.crypto import Cipher
 
-BATCH = 5000
+BATCH = 20000
 # Messaging platforms have no public handles: a name or phone number there identifies a private person.
 PRIVATE_PLATFORMS = frozenset({"whatsapp", "signal"})
 
@@ -35,17 +37,45 @@ def _dt_for(dialect: str) -> Callable[[datetime | None], Any]:
     """The bound form of a UTC datetime, as `schema.UTCDateTime` would write it."""
     if dialect != "sqlite":
         return lambda d: d
-    return lambda d: None if d is None else d.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # Records hold UTC already (validated), so the ISO form needs no conversion, only the zone cut off.
+    return lambda d: None if d is None else d.isoformat(" ", "microseconds")[:26]
+
+
+def _insert_ignore(conn: sa.Connection, table: sa.Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
+class _BatchExecutor:
+    """Runs batches on the import's connection.
+
+    (A background thread was tried and measured: SQLite releases the GIL for every row's step and
+    has to win it back from the parsing thread each time, which made a million-row import slower.)
+    """
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def submit(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.conn.exec_driver_sql(sql, rows)
+
 
 
 class _Table:
-    def __init__(self, conn: sa.Connection, name: str, columns: Sequence[str], conflict: str) -> None:
-        ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    def __init__(self, executor: _BatchExecutor, name: str, columns: Sequence[str], conflict: str,
+                 key: tuple[int, ...]) -> None:
+        ph = "?" if executor.conn.dialect.paramstyle == "qmark" else "%s"
         # Table and column names are this module's constants; values only ever travel as parameters.
         values = ", ".join([ph] * len(columns))
-        self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({values}) {conflict}"  # noqa: S608
+        self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({values}) {conflict}".strip()  # noqa: S608
         self.rows: list[tuple[Any, ...]] = []
-        self.conn = conn
+        self.executor = executor
+        self._sort_key = operator.itemgetter(*key) if key else None
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.rows.append(row)
@@ -54,7 +84,10 @@ class _Table:
 
     def flush(self) -> None:
         if self.rows:
-            self.conn.exec_driver_sql(self.sql, self.rows)
+            # Sorted by key (the leading columns), so B-tree pages fill in order instead of splitting at random.
+            if self._sort_key:
+                self.rows.sort(key=self._sort_key)
+            self.executor.submit(self.sql, self.rows)
             self.rows = []
 
 
@@ -67,36 +100,46 @@ class RecordWriter:
         self.org = cipher.org_id
         self._dt = _dt_for(conn.dialect.name)
         self.store_media = store_media
-        self._path_hash: dict[str, str] = {}
+        self._file_ids: dict[tuple[str, str], int] = {}
         self._accounts_seen: dict[str, None] = {}
+        self._last_ref: AccountRef | None = None
+        self._last_key = ""
         self.processed: dict[str, int] = {"account": 0, "post": 0, "follow": 0, "media": 0}
-        prov = ["first_import_id", "src_sha256", "src_path_hash", "src_position"]
+        prov = ["first_import_id", "src_file", "src_position"]
         fill = " OR ".join(f"(accounts.{c} IS NULL AND excluded.{c} IS NOT NULL)"
                            for c in ("platform_id", "handle", "display_name", "profile"))
-        self.accounts = _Table(conn, "accounts", ["org_id", "platform", "account_key", "platform_id", "handle",
+        self.executor = _BatchExecutor(conn)
+        ex = self.executor
+        self.accounts = _Table(ex, "accounts", ["org_id", "platform", "account_key", "platform_id", "handle",
                                                   "display_name", "profile", "flags", *prov],
                                "ON CONFLICT (org_id, platform, account_key) DO UPDATE SET "
                                + ", ".join(f"{c} = COALESCE(accounts.{c}, excluded.{c})"
                                            for c in ("platform_id", "handle", "display_name", "profile"))
-                               + f" WHERE {fill}")
+                               + f" WHERE {fill}", (0, 1, 2))
         post_cols = ["org_id", "platform", "post_id", "post_type", "author_key", "created_at", "created_at_raw",
                      "tz_assumed", "text", "language", "reply_to", "thread_id", "quote_of", "forward_of", "hashtags",
                      "mentions", "urls", "url", "collected_at", "partial", "flags", "extra", *prov]
         upgradable = [c for c in post_cols[3:] if c not in prov]
         # A partial capture (Zeeschuimer's Polaris items) is replaced by a complete one, never the reverse.
-        self.posts = _Table(conn, "posts", post_cols,
+        self.posts = _Table(ex, "posts", post_cols,
                             "ON CONFLICT (org_id, platform, post_id) DO UPDATE SET "
                             + ", ".join(f"{c} = excluded.{c}" for c in upgradable)
-                            + " WHERE posts.partial AND NOT excluded.partial")
-        self.follows = _Table(conn, "follows", ["org_id", "platform", "follower_key", "followed_key", "relation",
-                                                "followed_at", "followed_at_raw", "flags", *prov], "ON CONFLICT DO NOTHING")
-        self.media = _Table(conn, "media", ["org_id", "media_key", "kind", "status", "sha256", "size", "mime", "path",
+                            + " WHERE posts.partial AND NOT excluded.partial", (0, 1, 2))
+        self.follows = _Table(ex, "follows", ["org_id", "platform", "follower_key", "followed_key", "relation",
+                                                "followed_at", "followed_at_raw", "flags", *prov], "ON CONFLICT DO NOTHING",
+                              (0, 1, 3, 4, 2))
+        self.media = _Table(ex, "media", ["org_id", "media_key", "kind", "status", "sha256", "size", "mime", "path",
                                             "url", "blob", "display_blob", "display_sha256", "flags", "extra", *prov],
-                            "ON CONFLICT DO NOTHING")
-        self.post_media = _Table(conn, "post_media", ["org_id", "platform", "post_id", "media_key", "position"],
-                                 "ON CONFLICT DO NOTHING")
-        self.sightings = _Table(conn, "sightings", ["org_id", "kind", "record_key", "file_sha256", "position"],
-                                "ON CONFLICT DO NOTHING")
+                            "ON CONFLICT DO NOTHING", (0, 1))
+        self.post_media = _Table(ex, "post_media", ["org_id", "platform", "post_id", "media_key", "position"],
+                                 "ON CONFLICT DO NOTHING", (0, 1, 2, 3))
+        # A record's first file is stored in its own row (src_file); `sightings` holds the other files
+        # it was seen in. Candidates are staged in a temporary table without indexes and resolved by
+        # one join per kind at the end, which is far cheaper than a keyed insert per record.
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE himaya_stage (kind TEXT, k1 TEXT, k2 TEXT, k3 TEXT, k4 TEXT, "
+                             "file_id INTEGER, position TEXT)")
+        self.stage = _Table(ex, "himaya_stage", ["kind", "k1", "k2", "k3", "k4", "file_id", "position"],
+                            "", ())
 
     # -- keys -------------------------------------------------------------------------------------
 
@@ -106,19 +149,33 @@ class RecordWriter:
             return "k:" + self.c.name_hash(f"{ref.platform}|{key}")[:40]
         return db_text(key) or ""
 
-    def path_hash(self, path: str) -> str:
-        h = self._path_hash.get(path)
-        if h is None:
-            h = self._path_hash[path] = self.c.name_hash("path|" + path)
-        return h
+    def file_id(self, sha256: str, path: str) -> int:
+        """The `files` row for (content, path), created on first use; cached per import."""
+        fid = self._file_ids.get((sha256, path))
+        if fid is None:
+            ph = self.c.name_hash("path|" + path)
+            t = schema.files
+            self.conn.execute(_insert_ignore(self.conn, t).values(org_id=self.org, sha256=sha256, path_hash=ph))
+            fid = self.conn.execute(sa.select(t.c.id).where(t.c.org_id == self.org, t.c.sha256 == sha256,
+                                                            t.c.path_hash == ph)).scalar_one()
+            self._file_ids[(sha256, path)] = fid
+        return fid
+
+    def preload_files(self, files: list[tuple[str, str]]) -> None:
+        """Create the `files` rows for an import's members before the background writer starts."""
+        for sha, path in files:
+            self.file_id(sha, path)
 
     def _prov(self, r: Record) -> tuple[Any, ...]:
         p = r.provenance
-        return (self.import_id, p.source_sha256, self.path_hash(p.path), db_text(p.position))
+        return (self.import_id, self.file_id(p.source_sha256, p.path), db_text(p.position))
 
-    def _sight(self, kind: str, key: str, r: Record) -> None:
-        if r.provenance.source_sha256:
-            self.sightings.add((self.org, kind, key, r.provenance.source_sha256, db_text(r.provenance.position)))
+    def _sight(self, kind: str, parts: tuple[str, ...], r: Record) -> None:
+        """Stage (record, file); `flush` keeps only those whose row was first seen in another file."""
+        p = r.provenance
+        if p.source_sha256:
+            k = (*parts, None, None, None)[:4]
+            self.stage.add((kind, *k, self.file_id(p.source_sha256, p.path), db_text(p.position)))
 
     # -- records ----------------------------------------------------------------------------------
 
@@ -133,7 +190,10 @@ class RecordWriter:
             self._media(r, None, 0)
 
     def _account(self, ref: AccountRef, r: Record, *, explicit: bool = False) -> str:
+        if ref is self._last_ref and not explicit:
+            return self._last_key  # the export's owner, repeated on every follow or message
         key = self.account_key(ref)
+        self._last_ref, self._last_key = ref, key
         profile = r.profile if isinstance(r, Account) else {}
         if explicit or key not in self._accounts_seen:
             if len(self._accounts_seen) > 200_000:
@@ -150,7 +210,7 @@ class RecordWriter:
                                ",".join(r.flags) if explicit else "", *self._prov(r)))
             if explicit:
                 self.processed["account"] += 1
-                self._sight("account", row_key, r)
+                self._sight("account", (ref.platform, key), r)
         return key
 
     def _follow(self, f: Follow) -> None:
@@ -159,7 +219,7 @@ class RecordWriter:
         self.follows.add((self.org, f.platform, a, b, f.relation, self._dt(f.followed_at), db_text(f.followed_at_raw),
                           ",".join(f.flags), *self._prov(f)))
         self.processed["follow"] += 1
-        self._sight("follow", f"{f.platform}|{b}|{f.relation}|{a}", f)
+        self._sight("follow", (f.platform, b, f.relation, a), f)
 
     def _post(self, p: Post) -> None:
         author = self._account(p.author, p) if p.author else None
@@ -173,7 +233,7 @@ class RecordWriter:
             sj(list(p.mentions), "posts.mentions", rk), sj(list(p.urls), "posts.urls", rk), s(p.url, "posts.url", rk),
             self._dt(p.collected_at), p.partial, ",".join(p.flags), sj(p.extra or None, "posts.extra", rk), *self._prov(p)))
         self.processed["post"] += 1
-        self._sight("post", rk, p)
+        self._sight("post", (p.platform, pid), p)
         for i, m in enumerate(p.media):
             self._media(m, p, i)
 
@@ -191,6 +251,8 @@ class RecordWriter:
         if m.status == "present" and self.store_media is not None:
             blob, display_blob, display_sha = self.store_media(m)
         rec: Record = m if m.provenance.source_sha256 or owner is None else owner
+        if not rec.provenance.source_sha256:
+            return  # a media item with no file behind it and no owner: nothing to anchor it to
         self.media.add((self.org, key, m.kind, m.status, m.sha256, m.size, m.mime,
                         self.c.seal(m.path, "media.path", key), self.c.seal(m.url, "media.url", key), blob,
                         display_blob, display_sha, ",".join(m.flags), self.c.seal_json(m.extra or None, "media.extra", key),
@@ -199,8 +261,35 @@ class RecordWriter:
         if owner is not None:
             self.post_media.add((self.org, owner.platform, db_text(owner.post_id), key, i))
         else:
-            self._sight("media", key, m)
+            self._sight("media", (key,), m)
 
     def flush(self) -> None:
-        for t in (self.accounts, self.posts, self.follows, self.media, self.post_media, self.sightings):
+        for t in (self.accounts, self.posts, self.follows, self.media, self.post_media, self.stage):
             t.flush()
+
+    def abort(self) -> None:
+        """Drop what is buffered: the transaction is being rolled back."""
+        for t in (self.accounts, self.posts, self.follows, self.media, self.post_media, self.stage):
+            t.rows = []
+
+    def finish(self) -> None:
+        """Flush, then turn staged sightings of records first seen elsewhere into `sightings` rows."""
+        self.flush()
+        ph = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
+        for kind, table, join, key_sql in _SIGHTING_JOINS:
+            self.conn.exec_driver_sql(
+                f"INSERT INTO sightings (org_id, kind, record_key, file_id, position) "  # noqa: S608
+                f"SELECT t.org_id, s.kind, {key_sql}, s.file_id, s.position FROM himaya_stage s "
+                f"JOIN {table} t ON t.org_id = {ph} AND {join} "
+                f"WHERE s.kind = {ph} AND t.src_file <> s.file_id ON CONFLICT DO NOTHING", (self.org, kind))
+        self.conn.exec_driver_sql("DROP TABLE himaya_stage")
+
+
+# (kind, table, join condition, record key): constants, so the statements above carry no outside text.
+_SIGHTING_JOINS = (
+    ("account", "accounts", "t.platform = s.k1 AND t.account_key = s.k2", "s.k1 || '|' || s.k2"),
+    ("post", "posts", "t.platform = s.k1 AND t.post_id = s.k2", "s.k1 || '|' || s.k2"),
+    ("follow", "follows", "t.platform = s.k1 AND t.followed_key = s.k2 AND t.relation = s.k3 AND t.follower_key = s.k4",
+     "s.k1 || '|' || s.k2 || '|' || s.k3 || '|' || s.k4"),
+    ("media", "media", "t.media_key = s.k1", "s.k1"),
+)

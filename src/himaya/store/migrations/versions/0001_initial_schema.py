@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 02:03:08.115206
+Create Date: 2026-11-23 02:13:56.887013
 """
 from __future__ import annotations
 
@@ -37,11 +37,20 @@ def upgrade() -> None:
     sa.Column('profile', sa.LargeBinary(), nullable=True),
     sa.Column('flags', sa.Text(), server_default='', nullable=False),
     sa.Column('first_import_id', sa.Integer(), nullable=False),
-    sa.Column('src_sha256', sa.String(length=64), nullable=False),
-    sa.Column('src_path_hash', sa.String(length=64), nullable=False),
+    sa.Column('src_file', sa.Integer(), nullable=False),
     sa.Column('src_position', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], ),
-    sa.PrimaryKeyConstraint('org_id', 'platform', 'account_key')
+    sa.PrimaryKeyConstraint('org_id', 'platform', 'account_key'),
+    sqlite_with_rowid=False
+    )
+    op.create_table('files',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('org_id', sa.String(length=64), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('path_hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'sha256', 'path_hash', name='uq_files_org_sha_path')
     )
     op.create_table('follows',
     sa.Column('org_id', sa.String(length=64), nullable=False),
@@ -53,11 +62,11 @@ def upgrade() -> None:
     sa.Column('followed_at_raw', sa.Text(), nullable=True),
     sa.Column('flags', sa.Text(), server_default='', nullable=False),
     sa.Column('first_import_id', sa.Integer(), nullable=False),
-    sa.Column('src_sha256', sa.String(length=64), nullable=False),
-    sa.Column('src_path_hash', sa.String(length=64), nullable=False),
+    sa.Column('src_file', sa.Integer(), nullable=False),
     sa.Column('src_position', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], ),
-    sa.PrimaryKeyConstraint('org_id', 'platform', 'followed_key', 'relation', 'follower_key')
+    sa.PrimaryKeyConstraint('org_id', 'platform', 'followed_key', 'relation', 'follower_key'),
+    sqlite_with_rowid=False
     )
     op.create_table('imports',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -96,11 +105,11 @@ def upgrade() -> None:
     sa.Column('flags', sa.Text(), server_default='', nullable=False),
     sa.Column('extra', sa.LargeBinary(), nullable=True),
     sa.Column('first_import_id', sa.Integer(), nullable=False),
-    sa.Column('src_sha256', sa.String(length=64), nullable=False),
-    sa.Column('src_path_hash', sa.String(length=64), nullable=False),
+    sa.Column('src_file', sa.Integer(), nullable=False),
     sa.Column('src_position', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], ),
-    sa.PrimaryKeyConstraint('org_id', 'media_key')
+    sa.PrimaryKeyConstraint('org_id', 'media_key'),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('media', schema=None) as batch_op:
         batch_op.create_index('ix_media_org_sha', ['org_id', 'sha256'], unique=False)
@@ -121,7 +130,8 @@ def upgrade() -> None:
     sa.Column('media_key', sa.Text(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], ),
-    sa.PrimaryKeyConstraint('org_id', 'platform', 'post_id', 'media_key')
+    sa.PrimaryKeyConstraint('org_id', 'platform', 'post_id', 'media_key'),
+    sqlite_with_rowid=False
     )
     op.create_table('posts',
     sa.Column('org_id', sa.String(length=64), nullable=False),
@@ -147,11 +157,11 @@ def upgrade() -> None:
     sa.Column('flags', sa.Text(), server_default='', nullable=False),
     sa.Column('extra', sa.LargeBinary(), nullable=True),
     sa.Column('first_import_id', sa.Integer(), nullable=False),
-    sa.Column('src_sha256', sa.String(length=64), nullable=False),
-    sa.Column('src_path_hash', sa.String(length=64), nullable=False),
+    sa.Column('src_file', sa.Integer(), nullable=False),
     sa.Column('src_position', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], ),
-    sa.PrimaryKeyConstraint('org_id', 'platform', 'post_id')
+    sa.PrimaryKeyConstraint('org_id', 'platform', 'post_id'),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index('ix_posts_org_author', ['org_id', 'platform', 'author_key'], unique=False)
@@ -161,13 +171,14 @@ def upgrade() -> None:
     sa.Column('org_id', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=8), nullable=False),
     sa.Column('record_key', sa.Text(), nullable=False),
-    sa.Column('file_sha256', sa.String(length=64), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], ),
-    sa.PrimaryKeyConstraint('org_id', 'kind', 'record_key', 'file_sha256')
+    sa.PrimaryKeyConstraint('org_id', 'kind', 'record_key', 'file_id'),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('sightings', schema=None) as batch_op:
-        batch_op.create_index('ix_sightings_file', ['org_id', 'file_sha256'], unique=False)
+        batch_op.create_index('ix_sightings_file', ['org_id', 'file_id'], unique=False)
 
     op.create_table('import_files',
     sa.Column('import_id', sa.Integer(), nullable=False),
@@ -226,6 +237,7 @@ def downgrade() -> None:
 
     op.drop_table('imports')
     op.drop_table('follows')
+    op.drop_table('files')
     op.drop_table('accounts')
     op.drop_table('organisations')
     # ### end Alembic commands ###

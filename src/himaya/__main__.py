@@ -1,0 +1,3 @@
+from himaya.cli.main import main
+
+main()
