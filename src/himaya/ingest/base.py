@@ -14,7 +14,6 @@ A parser turns the members of an `ExportTree` into records. It has two methods:
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -154,13 +153,12 @@ def iter_byte_lines(fh: IO[bytes], path: str, max_line: int) -> Iterator[tuple[i
             yield lineno, line[:-1] if line.endswith(b"\n") else line
 
 
-class _ByteCounter(io.RawIOBase):
+class _ByteCounter:
+    """A read-only stream that remembers how far it got, so a JSON error can name its byte offset."""
+
     def __init__(self, inner: IO[bytes]) -> None:
         self._inner = inner
         self.offset = 0
-
-    def readable(self) -> bool:
-        return True
 
     def read(self, n: int = -1) -> bytes:
         data = self._inner.read(n)
@@ -169,7 +167,7 @@ class _ByteCounter(io.RawIOBase):
 
 
 def _short(exc: Exception) -> str:
-    s = str(exc)
+    s = " ".join(str(exc).split("\n", 1)[0].split())
     return s if len(s) < 120 else s[:117] + "…"
 
 

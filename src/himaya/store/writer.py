@@ -51,44 +51,50 @@ def _insert_ignore(conn: sa.Connection, table: sa.Table) -> Any:
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
-class _BatchExecutor:
-    """Runs batches on the import's connection.
+class _Table:
+    """Buffered `INSERT … ON CONFLICT` for one table.
 
-    (A background thread was tried and measured: SQLite releases the GIL for every row's step and
-    has to win it back from the parsing thread each time, which made a million-row import slower.)
+    Each row may carry a staged sighting. A batch whose rows were all newly inserted (the rowcount
+    says so) holds only records first seen in this file, whose own row already names it, so its
+    sightings are dropped; only batches that met existing rows send theirs to the staging table.
     """
 
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-
-    def submit(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        self.conn.exec_driver_sql(sql, rows)
-
-
-
-class _Table:
-    def __init__(self, executor: _BatchExecutor, name: str, columns: Sequence[str], conflict: str,
-                 key: tuple[int, ...]) -> None:
-        ph = "?" if executor.conn.dialect.paramstyle == "qmark" else "%s"
+    def __init__(self, conn: sa.Connection, name: str, columns: Sequence[str], conflict: str,
+                 key: tuple[int, ...], stage: _Table | None = None) -> None:
+        ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         # Table and column names are this module's constants; values only ever travel as parameters.
         values = ", ".join([ph] * len(columns))
         self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({values}) {conflict}".strip()  # noqa: S608
         self.rows: list[tuple[Any, ...]] = []
-        self.executor = executor
+        self.sights: list[tuple[Any, ...] | None] = []
+        self.conn, self.stage = conn, stage
         self._sort_key = operator.itemgetter(*key) if key else None
 
-    def add(self, row: tuple[Any, ...]) -> None:
+    def add(self, row: tuple[Any, ...], sight: tuple[Any, ...] | None = None) -> None:
         self.rows.append(row)
+        if self.stage is not None:
+            self.sights.append(sight)
         if len(self.rows) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if self.rows:
-            # Sorted by key (the leading columns), so B-tree pages fill in order instead of splitting at random.
-            if self._sort_key:
-                self.rows.sort(key=self._sort_key)
-            self.executor.submit(self.sql, self.rows)
-            self.rows = []
+        if not self.rows:
+            return
+        rows, sights = self.rows, self.sights
+        self.rows, self.sights = [], []
+        if self._sort_key:
+            # Sorted by key, so B-tree pages fill in order instead of splitting at random.
+            if sights:
+                kf = self._sort_key
+                pairs = sorted(zip(rows, sights, strict=True), key=lambda p: kf(p[0]))
+                rows, sights = [p[0] for p in pairs], [p[1] for p in pairs]
+            else:
+                rows.sort(key=self._sort_key)
+        changed = self.conn.exec_driver_sql(self.sql, rows).rowcount
+        if self.stage is not None and changed < len(rows):  # some rows existed (or the driver cannot tell: -1)
+            for sight in sights:
+                if sight is not None:
+                    self.stage.add(sight)
 
 
 class RecordWriter:
@@ -108,38 +114,36 @@ class RecordWriter:
         prov = ["first_import_id", "src_file", "src_position"]
         fill = " OR ".join(f"(accounts.{c} IS NULL AND excluded.{c} IS NOT NULL)"
                            for c in ("platform_id", "handle", "display_name", "profile"))
-        self.executor = _BatchExecutor(conn)
-        ex = self.executor
-        self.accounts = _Table(ex, "accounts", ["org_id", "platform", "account_key", "platform_id", "handle",
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE himaya_stage (kind TEXT, k1 TEXT, k2 TEXT, k3 TEXT, k4 TEXT, "
+                             "file_id INTEGER, position TEXT)")
+        self.stage = _Table(conn, "himaya_stage", ["kind", "k1", "k2", "k3", "k4", "file_id", "position"], "", ())
+        st = self.stage
+        self.accounts = _Table(conn, "accounts", ["org_id", "platform", "account_key", "platform_id", "handle",
                                                   "display_name", "profile", "flags", *prov],
                                "ON CONFLICT (org_id, platform, account_key) DO UPDATE SET "
                                + ", ".join(f"{c} = COALESCE(accounts.{c}, excluded.{c})"
                                            for c in ("platform_id", "handle", "display_name", "profile"))
-                               + f" WHERE {fill}", (0, 1, 2))
+                               + f" WHERE {fill}", (0, 1, 2), st)
         post_cols = ["org_id", "platform", "post_id", "post_type", "author_key", "created_at", "created_at_raw",
                      "tz_assumed", "text", "language", "reply_to", "thread_id", "quote_of", "forward_of", "hashtags",
                      "mentions", "urls", "url", "collected_at", "partial", "flags", "extra", *prov]
         upgradable = [c for c in post_cols[3:] if c not in prov]
         # A partial capture (Zeeschuimer's Polaris items) is replaced by a complete one, never the reverse.
-        self.posts = _Table(ex, "posts", post_cols,
+        self.posts = _Table(conn, "posts", post_cols,
                             "ON CONFLICT (org_id, platform, post_id) DO UPDATE SET "
                             + ", ".join(f"{c} = excluded.{c}" for c in upgradable)
-                            + " WHERE posts.partial AND NOT excluded.partial", (0, 1, 2))
-        self.follows = _Table(ex, "follows", ["org_id", "platform", "follower_key", "followed_key", "relation",
+                            + " WHERE posts.partial AND NOT excluded.partial", (0, 1, 2), st)
+        self.follows = _Table(conn, "follows", ["org_id", "platform", "follower_key", "followed_key", "relation",
                                                 "followed_at", "followed_at_raw", "flags", *prov], "ON CONFLICT DO NOTHING",
-                              (0, 1, 3, 4, 2))
-        self.media = _Table(ex, "media", ["org_id", "media_key", "kind", "status", "sha256", "size", "mime", "path",
+                              (0, 1, 3, 4, 2), st)
+        self.media = _Table(conn, "media", ["org_id", "media_key", "kind", "status", "sha256", "size", "mime", "path",
                                             "url", "blob", "display_blob", "display_sha256", "flags", "extra", *prov],
-                            "ON CONFLICT DO NOTHING", (0, 1))
-        self.post_media = _Table(ex, "post_media", ["org_id", "platform", "post_id", "media_key", "position"],
+                            "ON CONFLICT DO NOTHING", (0, 1), st)
+        self.post_media = _Table(conn, "post_media", ["org_id", "platform", "post_id", "media_key", "position"],
                                  "ON CONFLICT DO NOTHING", (0, 1, 2, 3))
         # A record's first file is stored in its own row (src_file); `sightings` holds the other files
         # it was seen in. Candidates are staged in a temporary table without indexes and resolved by
         # one join per kind at the end, which is far cheaper than a keyed insert per record.
-        conn.exec_driver_sql("CREATE TEMPORARY TABLE himaya_stage (kind TEXT, k1 TEXT, k2 TEXT, k3 TEXT, k4 TEXT, "
-                             "file_id INTEGER, position TEXT)")
-        self.stage = _Table(ex, "himaya_stage", ["kind", "k1", "k2", "k3", "k4", "file_id", "position"],
-                            "", ())
 
     # -- keys -------------------------------------------------------------------------------------
 
@@ -170,12 +174,13 @@ class RecordWriter:
         p = r.provenance
         return (self.import_id, self.file_id(p.source_sha256, p.path), db_text(p.position))
 
-    def _sight(self, kind: str, parts: tuple[str, ...], r: Record) -> None:
-        """Stage (record, file); `flush` keeps only those whose row was first seen in another file."""
+    def _sight(self, kind: str, parts: tuple[str, ...], r: Record) -> tuple[Any, ...] | None:
+        """A (record, file) sighting to stage if the record turns out to exist already."""
         p = r.provenance
-        if p.source_sha256:
-            k = (*parts, None, None, None)[:4]
-            self.stage.add((kind, *k, self.file_id(p.source_sha256, p.path), db_text(p.position)))
+        if not p.source_sha256:
+            return None
+        k = (*parts, None, None, None)[:4]
+        return (kind, *k, self.file_id(p.source_sha256, p.path), db_text(p.position))
 
     # -- records ----------------------------------------------------------------------------------
 
@@ -196,9 +201,11 @@ class RecordWriter:
         self._last_ref, self._last_key = ref, key
         profile = r.profile if isinstance(r, Account) else {}
         if explicit or key not in self._accounts_seen:
-            if len(self._accounts_seen) > 200_000:
-                self._accounts_seen.clear()
-            self._accounts_seen[key] = None
+            if key not in self._accounts_seen:
+                self.processed["account"] += 1
+                if len(self._accounts_seen) >= 2_000_000:  # bound memory; repeats past it only cost an upsert
+                    self._accounts_seen.clear()
+                self._accounts_seen[key] = None
             row_key = f"{ref.platform}|{key}"
             private = ref.platform in PRIVATE_PLATFORMS
             if private and ref.handle:
@@ -207,19 +214,16 @@ class RecordWriter:
                                None if private else db_text(ref.handle),
                                self.c.seal(ref.display_name, "accounts.display_name", row_key),
                                self.c.seal_json(profile or None, "accounts.profile", row_key),
-                               ",".join(r.flags) if explicit else "", *self._prov(r)))
-            if explicit:
-                self.processed["account"] += 1
-                self._sight("account", (ref.platform, key), r)
+                               ",".join(r.flags) if explicit else "", *self._prov(r)),
+                              self._sight("account", (ref.platform, key), r) if explicit else None)
         return key
 
     def _follow(self, f: Follow) -> None:
         a = self._account(f.follower, f)
         b = self._account(f.followed, f)
         self.follows.add((self.org, f.platform, a, b, f.relation, self._dt(f.followed_at), db_text(f.followed_at_raw),
-                          ",".join(f.flags), *self._prov(f)))
+                          ",".join(f.flags), *self._prov(f)), self._sight("follow", (f.platform, b, f.relation, a), f))
         self.processed["follow"] += 1
-        self._sight("follow", (f.platform, b, f.relation, a), f)
 
     def _post(self, p: Post) -> None:
         author = self._account(p.author, p) if p.author else None
@@ -231,9 +235,9 @@ class RecordWriter:
             s(p.text, "posts.text", rk), p.language, db_text(p.reply_to), s(p.thread_id, "posts.thread_id", rk),
             db_text(p.quote_of), s(p.forward_of, "posts.forward_of", rk), sj(list(p.hashtags), "posts.hashtags", rk),
             sj(list(p.mentions), "posts.mentions", rk), sj(list(p.urls), "posts.urls", rk), s(p.url, "posts.url", rk),
-            self._dt(p.collected_at), p.partial, ",".join(p.flags), sj(p.extra or None, "posts.extra", rk), *self._prov(p)))
+            self._dt(p.collected_at), p.partial, ",".join(p.flags), sj(p.extra or None, "posts.extra", rk), *self._prov(p)),
+            self._sight("post", (p.platform, pid), p))
         self.processed["post"] += 1
-        self._sight("post", (p.platform, pid), p)
         for i, m in enumerate(p.media):
             self._media(m, p, i)
 
@@ -256,16 +260,15 @@ class RecordWriter:
         self.media.add((self.org, key, m.kind, m.status, m.sha256, m.size, m.mime,
                         self.c.seal(m.path, "media.path", key), self.c.seal(m.url, "media.url", key), blob,
                         display_blob, display_sha, ",".join(m.flags), self.c.seal_json(m.extra or None, "media.extra", key),
-                        *self._prov(rec)))
+                        *self._prov(rec)), self._sight("media", (key,), m) if owner is None else None)
         self.processed["media"] += 1
         if owner is not None:
             self.post_media.add((self.org, owner.platform, db_text(owner.post_id), key, i))
-        else:
-            self._sight("media", (key,), m)
 
     def flush(self) -> None:
-        for t in (self.accounts, self.posts, self.follows, self.media, self.post_media, self.stage):
+        for t in (self.accounts, self.posts, self.follows, self.media, self.post_media):
             t.flush()
+        self.stage.flush()
 
     def abort(self) -> None:
         """Drop what is buffered: the transaction is being rolled back."""
