@@ -20,6 +20,8 @@ from himaya.store import schema
 from himaya.store.crypto import Cipher
 
 BATCH = 20000
+_PRIVATE_TYPES = frozenset({"message", "reaction", "system"})
+_NAMED_THREAD_PLATFORMS = frozenset({"instagram", "facebook", "whatsapp", "signal"})
 # Messaging platforms have no public handles: a name or phone number there identifies a private person.
 PRIVATE_PLATFORMS = frozenset({"whatsapp", "signal"})
 
@@ -107,7 +109,7 @@ class RecordWriter:
         self._dt = _dt_for(conn.dialect.name)
         self.store_media = store_media
         self._file_ids: dict[tuple[str, str], int] = {}
-        self._accounts_seen: dict[str, None] = {}
+        self._accounts_seen: set[int] = set()
         self._last_ref: AccountRef | None = None
         self._last_key = ""
         self.processed: dict[str, int] = {"account": 0, "post": 0, "follow": 0, "media": 0}
@@ -152,6 +154,14 @@ class RecordWriter:
         if key.startswith("n:") or ref.platform in PRIVATE_PLATFORMS:
             return "k:" + self.c.name_hash(f"{ref.platform}|{key}")[:40]
         return db_text(key) or ""
+
+    def post_key(self, platform: str, post_id: str, post_type: str) -> str:
+        """Private-message ids from Meta and messengers are built from thread names (which name the
+        person the defender talks to), so they are stored as a keyed hash; public post ids stay as
+        they are, since escalation needs them."""
+        if post_type in _PRIVATE_TYPES and platform in _NAMED_THREAD_PLATFORMS:
+            return "m:" + self.c.name_hash(f"{platform}|{post_id}")[:40]
+        return db_text(post_id) or ""
 
     def file_id(self, sha256: str, path: str) -> int:
         """The `files` row for (content, path), created on first use; cached per import."""
@@ -199,23 +209,31 @@ class RecordWriter:
             return self._last_key  # the export's owner, repeated on every follow or message
         key = self.account_key(ref)
         self._last_ref, self._last_key = ref, key
+        seen = hash(key)
+        if seen not in self._accounts_seen:
+            self.processed["account"] += 1
+            if len(self._accounts_seen) >= 5_000_000:  # bound memory; past it, counts may repeat
+                self._accounts_seen.clear()
+            self._accounts_seen.add(seen)
+        elif not explicit:
+            return key
+        if (not explicit and ref.display_name is None and ref.platform not in PRIVATE_PLATFORMS
+                and (ref.handle is None) != (ref.platform_id is None)
+                and (ref.handle is None or ref.handle == ref.handle.lower())):
+            # A bare reference (one id or one lower-case handle, nothing else): its row is derived from
+            # the follows/posts that name it, set-based, in finish(); the key holds all it knows.
+            return key
         profile = r.profile if isinstance(r, Account) else {}
-        if explicit or key not in self._accounts_seen:
-            if key not in self._accounts_seen:
-                self.processed["account"] += 1
-                if len(self._accounts_seen) >= 2_000_000:  # bound memory; repeats past it only cost an upsert
-                    self._accounts_seen.clear()
-                self._accounts_seen[key] = None
-            row_key = f"{ref.platform}|{key}"
-            private = ref.platform in PRIVATE_PLATFORMS
-            if private and ref.handle:
-                profile = {**profile, "handle": ref.handle}
-            self.accounts.add((self.org, ref.platform, key, db_text(ref.platform_id),
-                               None if private else db_text(ref.handle),
-                               self.c.seal(ref.display_name, "accounts.display_name", row_key),
-                               self.c.seal_json(profile or None, "accounts.profile", row_key),
-                               ",".join(r.flags) if explicit else "", *self._prov(r)),
-                              self._sight("account", (ref.platform, key), r) if explicit else None)
+        row_key = f"{ref.platform}|{key}"
+        private = ref.platform in PRIVATE_PLATFORMS
+        if private and ref.handle:
+            profile = {**profile, "handle": ref.handle}
+        self.accounts.add((self.org, ref.platform, key, db_text(ref.platform_id),
+                           None if private else db_text(ref.handle),
+                           self.c.seal(ref.display_name, "accounts.display_name", row_key),
+                           self.c.seal_json(profile or None, "accounts.profile", row_key),
+                           ",".join(r.flags) if explicit else "", *self._prov(r)),
+                          self._sight("account", (ref.platform, key), r) if explicit else None)
         return key
 
     def _follow(self, f: Follow) -> None:
@@ -227,7 +245,7 @@ class RecordWriter:
 
     def _post(self, p: Post) -> None:
         author = self._account(p.author, p) if p.author else None
-        pid = db_text(p.post_id) or ""
+        pid = self.post_key(p.platform, p.post_id, p.post_type)
         rk = f"{p.platform}|{pid}"
         s, sj = self.c.seal, self.c.seal_json
         self.posts.add((
@@ -263,7 +281,8 @@ class RecordWriter:
                         *self._prov(rec)), self._sight("media", (key,), m) if owner is None else None)
         self.processed["media"] += 1
         if owner is not None:
-            self.post_media.add((self.org, owner.platform, db_text(owner.post_id), key, i))
+            self.post_media.add((self.org, owner.platform, self.post_key(owner.platform, owner.post_id, owner.post_type),
+                                 key, i))
 
     def flush(self) -> None:
         for t in (self.accounts, self.posts, self.follows, self.media, self.post_media):
@@ -286,8 +305,19 @@ class RecordWriter:
                 f"JOIN {table} t ON t.org_id = {ph} AND {join} "
                 f"WHERE s.kind = {ph} AND t.src_file <> s.file_id ON CONFLICT DO NOTHING", (self.org, kind))
         self.conn.exec_driver_sql("DROP TABLE himaya_stage")
+        for table, column in _REFERENCES:
+            # Bare references become account rows here, in one statement per column: far cheaper than a
+            # keyed insert from Python per follower. Their key says everything that was known.
+            self.conn.exec_driver_sql(
+                f"INSERT INTO accounts (org_id, platform, account_key, platform_id, handle, flags, first_import_id, "  # noqa: S608
+                f"src_file, src_position) SELECT org_id, platform, {column}, "
+                f"CASE WHEN {column} LIKE 'id:%' THEN substr({column}, 4) END, "
+                f"CASE WHEN {column} LIKE 'h:%' THEN substr({column}, 3) END, '', first_import_id, src_file, "
+                f"src_position FROM {table} WHERE org_id = {ph} AND first_import_id = {ph} AND {column} IS NOT NULL "
+                f"AND {column} NOT LIKE 'k:%' ON CONFLICT DO NOTHING", (self.org, self.import_id))
 
 
+_REFERENCES = (("follows", "follower_key"), ("follows", "followed_key"), ("posts", "author_key"))
 # (kind, table, join condition, record key): constants, so the statements above carry no outside text.
 _SIGHTING_JOINS = (
     ("account", "accounts", "t.platform = s.k1 AND t.account_key = s.k2", "s.k1 || '|' || s.k2"),
