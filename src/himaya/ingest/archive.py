@@ -3,9 +3,13 @@
 Python 3.11.7's `zipfile` trusts the central directory and does not notice overlapping entries
 (the fix of gh-109858 is missing there), so every check here is our own:
 
-* the entry count and central-directory size are read from the end record *before* `zipfile`
-  builds its member list, so a million-entry archive is refused without building a million objects;
-* names: absolute, drive-letter, `..` (also after NFKC, so full-width `．．／` counts), NUL,
+* the entry count and central-directory size are read from the end record (with zipfile's own
+  reader, so both agree on which record counts) *before* `zipfile` builds its member list, and a
+  directory big enough to hold more records than allowed is walked and counted first, because
+  zipfile goes by its byte size, not the declared count: a million-entry archive is refused
+  without building a million objects;
+* names: absolute, drive-letter, `..` (also after NFKC, so full-width `．．／` counts), NUL (seen in
+  `orig_filename`: zipfile cuts `filename` at the NUL),
   over-long, duplicates (after NFC + casefold), symlink entries;
 * encrypted members and compression methods we cannot read;
 * declared sizes and per-member ratio; then the bytes actually decompressed are counted, so a
@@ -18,22 +22,31 @@ Nothing is ever extracted to disk by name: members are streamed from the archive
 from __future__ import annotations
 
 import io
+import itertools
+import lzma
 import stat
 import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from himaya.config import ArchiveLimits
 from himaya.errors import UnsafeArchiveError
 
 _EOCD = b"PK\x05\x06"
-_ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_EOCD = b"PK\x06\x06"
 _LOCAL = b"PK\x03\x04"
+_CENTRAL = b"PK\x01\x02"
+_CD_FIXED = 46  # bytes of a central-directory record before its name, extra field and comment
+_CD_MAX_RECORD = _CD_FIXED + 3 * 0xFFFF  # the most one record can take (over-long names are refused by name)
 _READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+# What zipfile and its decompressors raise on a corrupt or unsupported member (zlib and lzma have
+# their own error types; bz2 raises OSError; flags only in the local header give NotImplementedError).
+_READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
+                struct.error, zlib.error, lzma.LZMAError)
 _RATIO_FLOOR = 1024 * 1024  # small members compress arbitrarily well (a blank JSON array); judge ratio above this
 
 
@@ -57,29 +70,43 @@ def safe_member_name(name: str) -> str | None:
 
 
 def _end_record(fh: IO[bytes], size: int) -> tuple[int, int, int]:
-    """(entries, central directory size, central directory offset) from the end record."""
-    tail_len = min(size, 65_557)
-    fh.seek(size - tail_len)
-    tail = fh.read(tail_len)
-    pos = tail.rfind(_EOCD)
-    if pos < 0 or len(tail) - pos < 22:
+    """(entries, central directory size, central directory start), exactly as `zipfile` will read them.
+
+    zipfile's own end-record reader is used on purpose: a reader of our own disagreed with it, and
+    the numbers checked must be the ones zipfile then acts on. zipfile takes a ZIP64 end record
+    whenever a locator sits right before the classic record (whatever the classic record says, and
+    wherever the locator points), and it places the directory relative to the end record.
+    """
+    try:
+        rec = zipfile._EndRecData(fh)  # type: ignore[attr-defined]
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error) as exc:
+        raise UnsafeArchiveError(f"not a readable ZIP: {exc}") from None
+    if not rec:
         raise UnsafeArchiveError("not a readable ZIP: no end-of-central-directory record (truncated download?)")
-    (_, disk, cd_disk, _n_disk, entries, cd_size, cd_offset, _clen) = struct.unpack("<4sHHHHIIH", tail[pos:pos + 22])
+    sig, disk, cd_disk = bytes(rec[0]), int(rec[1]), int(rec[2])
+    entries, cd_size, location = int(rec[4]), int(rec[5]), int(rec[9])
     if disk != 0 or cd_disk != 0:
         raise UnsafeArchiveError("multi-disk (split) ZIP archives are not supported: join the parts into one file")
-    if entries == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
-        loc = pos - 20
-        if loc < 0 or tail[loc:loc + 4] != _ZIP64_LOCATOR:
-            raise UnsafeArchiveError("ZIP64 end record missing")
-        (_, _d, z64_offset, _ndisks) = struct.unpack("<4sIQI", tail[loc:loc + 20])
-        if z64_offset >= size:
-            raise UnsafeArchiveError("ZIP64 end record points outside the file")
-        fh.seek(z64_offset)
-        rec = fh.read(56)
-        if len(rec) < 56 or rec[:4] != _ZIP64_EOCD:
-            raise UnsafeArchiveError("ZIP64 end record is malformed")
-        entries, cd_size, cd_offset = struct.unpack("<QQQ", rec[32:56])
-    return entries, cd_size, cd_offset
+    start = location - cd_size - (56 + 20 if sig == _ZIP64_EOCD else 0)
+    if start < 0 or start + cd_size > size:
+        raise UnsafeArchiveError(f"not a readable ZIP: the central directory ({cd_size:,} bytes) lies outside the file")
+    return entries, cd_size, start
+
+
+def _count_directory(fh: IO[bytes], start: int, cd_size: int, limit: int) -> int:
+    """Central-directory records as zipfile will walk them (by byte size, not by the declared count),
+    without building anything; stops as soon as there are more than `limit`."""
+    fh.seek(start)
+    count = pos = 0
+    while pos < cd_size and count <= limit:
+        head = fh.read(_CD_FIXED)
+        if len(head) < _CD_FIXED or head[:4] != _CENTRAL:
+            break  # zipfile refuses a broken directory itself
+        n, m, k = struct.unpack_from("<3H", head, 28)
+        fh.seek(n + m + k, io.SEEK_CUR)
+        pos += _CD_FIXED + n + m + k
+        count += 1
+    return count
 
 
 class SafeZip:
@@ -90,14 +117,23 @@ class SafeZip:
         self.limits = limits
         size = path.stat().st_size
         with path.open("rb") as fh:
-            entries, cd_size, _ = _end_record(fh, size)
-        if entries > limits.max_entries:
-            raise UnsafeArchiveError(f"archive lists {entries:,} members; the limit is {limits.max_entries:,} (max_entries)")
-        if cd_size > entries * (46 + limits.max_name_length + 256) + 1024 or cd_size > size:
-            raise UnsafeArchiveError(f"central directory of {cd_size:,} bytes is larger than {entries:,} members need")
+            entries, cd_size, cd_start = _end_record(fh, size)
+            if entries > limits.max_entries:
+                raise UnsafeArchiveError(
+                    f"archive lists {entries:,} members; the limit is {limits.max_entries:,} (max_entries)")
+            if cd_size > entries * _CD_MAX_RECORD + 1024:
+                raise UnsafeArchiveError(
+                    f"central directory of {cd_size:,} bytes is larger than {entries:,} members could need")
+            # The declared count can lie: zipfile builds one ZipInfo per record it finds in cd_size bytes.
+            if cd_size > _CD_FIXED * limits.max_entries:
+                found = _count_directory(fh, cd_start, cd_size, limits.max_entries)
+                if found > limits.max_entries:
+                    raise UnsafeArchiveError(
+                        f"central directory holds more than {limits.max_entries:,} members although the end record "
+                        f"says {entries:,}; the limit is {limits.max_entries:,} (max_entries)")
         try:
             self._zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        except _READ_ERRORS as exc:
             raise UnsafeArchiveError(f"not a readable ZIP: {exc}") from None
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._validate(size)
@@ -112,15 +148,16 @@ class SafeZip:
         cd_start = self._zf.start_dir
         with self.path.open("rb") as fh:
             for info in self._zf.infolist():
-                shown = info.filename.encode("unicode_escape").decode("ascii")[:200]
+                raw_name = info.orig_filename  # `filename` is cut at the first NUL by zipfile
+                shown = raw_name.encode("unicode_escape").decode("ascii")[:200]
                 if info.flag_bits & 0x1:
                     raise UnsafeArchiveError(
                         f"encrypted ZIP (member {shown!r}): Himaya cannot read password-protected archives; "
                         "export again without a password")
-                if len(info.filename) > lim.max_name_length:
+                if len(raw_name) > lim.max_name_length:
                     bad.append(f"{shown[:60]}…: name longer than {lim.max_name_length} characters")
                     continue
-                name = safe_member_name(info.filename)
+                name = safe_member_name(raw_name)
                 if name is None:
                     bad.append(f"{shown}: path escapes the export (absolute, '..' or NUL)")
                     continue
@@ -149,6 +186,8 @@ class SafeZip:
                     raise UnsafeArchiveError(
                         f"member {shown!r} expands {info.file_size / max(info.compress_size, 1):,.0f}:1; "
                         f"the limit is {lim.max_ratio:,.0f}:1 (max_ratio): a zip bomb?")
+                if info.header_offset < 0:
+                    raise UnsafeArchiveError(f"member {shown!r}: local header missing or corrupt")
                 fh.seek(info.header_offset)
                 local = fh.read(30)
                 if len(local) < 30 or local[:4] != _LOCAL:
@@ -163,7 +202,7 @@ class SafeZip:
             raise UnsafeArchiveError("unsafe archive members refused (nothing was read): " + "; ".join(bad[:20])
                                      + (f"; and {len(bad) - 20} more" if len(bad) > 20 else ""))
         ranges.sort()
-        for (s1, e1, n1), (s2, _e2, n2) in zip(ranges, ranges[1:], strict=False):
+        for (_s1, e1, n1), (s2, _e2, n2) in itertools.pairwise(ranges):
             if s2 < e1:
                 raise UnsafeArchiveError(f"members {n1!r} and {n2!r} overlap: an overlapping-entry zip bomb")
 
@@ -175,7 +214,11 @@ class SafeZip:
 
     def open(self, name: str) -> IO[bytes]:
         info = self._infos[name]
-        return _CountingReader(self, self._zf.open(info), name, info.file_size)
+        try:
+            inner = self._zf.open(info)
+        except _READ_ERRORS as exc:
+            raise UnsafeArchiveError(f"{name}: corrupt archive member ({exc})") from None
+        return cast(IO[bytes], _CountingReader(self, inner, name, info.file_size))
 
     def _count(self, n: int, name: str) -> None:
         self._decompressed_total += n
@@ -199,7 +242,7 @@ class _CountingReader(io.RawIOBase):
     def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
         try:
             data = self._inner.read(len(b))
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except _READ_ERRORS as exc:
             raise UnsafeArchiveError(f"{self._name}: corrupt archive member ({exc})") from None
         n = len(data)
         self._read += n

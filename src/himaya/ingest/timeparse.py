@@ -25,12 +25,22 @@ def _check_range(dt: datetime, raw: object, earliest: datetime = EARLIEST) -> da
     return dt
 
 
+def _to_utc(dt: datetime, raw: object) -> datetime:
+    """`dt` in UTC; a wall time near year 1 or 9999 can fall outside datetime's range once shifted."""
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:
+        raise TimestampError(f"time {raw!r} is out of range") from None
+
+
 def from_unix(value: int | float | str, *, millis: bool = False, earliest: datetime = EARLIEST) -> datetime:
     """Unix seconds (or milliseconds) as int, float or numeric string."""
     try:
         num = float(value)
     except (TypeError, ValueError):
         raise TimestampError(f"not a Unix time: {value!r}") from None
+    except OverflowError:  # an int beyond any float
+        raise TimestampError(f"Unix time out of range: {value!r}") from None
     if num != num or num in (float("inf"), float("-inf")):
         raise TimestampError(f"not a Unix time: {value!r}")
     if millis:
@@ -54,7 +64,7 @@ def from_rfc3339(value: str, *, require_offset: bool = True) -> datetime:
         if require_offset:
             raise TimestampError(f"time {value!r} has no time zone offset")
         dt = dt.replace(tzinfo=UTC)
-    return _check_range(dt.astimezone(UTC), value)
+    return _check_range(_to_utc(dt, value), value)
 
 
 def from_twitter(value: str) -> datetime:
@@ -63,7 +73,7 @@ def from_twitter(value: str) -> datetime:
         dt = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
     except (TypeError, ValueError):
         raise TimestampError(f"not an X time: {value!r}") from None
-    return _check_range(dt.astimezone(UTC), value, datetime(2006, 3, 1, tzinfo=UTC))
+    return _check_range(_to_utc(dt, value), value, datetime(2006, 3, 1, tzinfo=UTC))
 
 
 def zone(name: str | None) -> ZoneInfo | None:
@@ -71,7 +81,7 @@ def zone(name: str | None) -> ZoneInfo | None:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "America"
         raise ConfigError(f"unknown time zone {name!r}: use an IANA name such as Asia/Baghdad or Asia/Tehran") from None
 
 
@@ -84,8 +94,9 @@ def localize(naive: datetime, tz: ZoneInfo, raw: object) -> tuple[datetime, tupl
     flags: list[str] = []
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
+    utc = _to_utc(first, raw)
     if first.utcoffset() != second.utcoffset():
         # fold makes a difference: either ambiguous (overlap) or non-existent (gap)
-        roundtrip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        roundtrip = utc.astimezone(tz).replace(tzinfo=None)
         flags.append("dst_ambiguous" if roundtrip == naive else "dst_nonexistent")
-    return _check_range(first.astimezone(UTC), raw), tuple(flags)
+    return _check_range(utc, raw), tuple(flags)

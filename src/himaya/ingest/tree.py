@@ -12,7 +12,7 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, cast
 
 from himaya.config import ArchiveLimits
 from himaya.ingest.archive import SafeZip, is_zip, iter_chunks, safe_member_name
@@ -86,6 +86,7 @@ class ExportTree(ABC):
         if clean is None or not clean:
             return None
         paths = self._paths()
+        keys = self._keys()
         candidates = [clean]
         if base:
             joined = safe_member_name(str(PurePosixPath(base) / clean))
@@ -94,12 +95,27 @@ class ExportTree(ABC):
         for c in candidates:
             if c in paths:
                 return c
+            if keys.get(c):
+                return keys[c]
         suffix = "/" + clean
-        matches = [p for p in paths if p.endswith(suffix)]
+        matches = [p for k, p in keys.items() if p and k.endswith(suffix)]
         return matches[0] if len(matches) == 1 else None
 
     def escapes(self, ref: str) -> bool:
         return safe_member_name(ref) is None
+
+    def _keys(self) -> dict[str, str | None]:
+        """Member paths by the form `safe_member_name` gives a reference (NFKC, '/'), so that a folder
+        whose names are NFD (macOS) or full-width still resolves; None where two members collide."""
+        cache: dict[str, str | None] | None = getattr(self, "_key_cache", None)
+        if cache is None:
+            cache = {}
+            for p in self._paths():
+                k = safe_member_name(p)
+                if k:
+                    cache[k] = None if k in cache else p
+            self._key_cache = cache
+        return cache
 
     def _paths(self) -> dict[str, int]:
         cache: dict[str, int] | None = getattr(self, "_path_cache", None)
@@ -127,7 +143,7 @@ class ZipTree(ExportTree):
         return [Member(n, self._zip.size(n)) for n in self._zip.names()]
 
     def _open(self, path: str) -> IO[bytes]:
-        return io.BufferedReader(self._zip.open(path), 1 << 20)  # type: ignore[arg-type]
+        return io.BufferedReader(cast(io.RawIOBase, self._zip.open(path)), 1 << 20)  # SafeZip gives a raw reader
 
     def originals(self) -> list[tuple[Path, str]]:
         return [(self._file, self._file.name)]
