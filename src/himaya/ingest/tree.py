@@ -98,8 +98,18 @@ class ExportTree(ABC):
             if keys.get(c):
                 return keys[c]
         suffix = "/" + clean
-        matches = [p for k, p in keys.items() if p and k.endswith(suffix)]
+        matches = [p for k, p in self._by_basename().get(clean.rsplit("/", 1)[-1], ()) if p and k.endswith(suffix)]
         return matches[0] if len(matches) == 1 else None
+
+    def _by_basename(self) -> dict[str, list[tuple[str, str | None]]]:
+        """Keys grouped by file name, so a suffix look-up scans a handful of members, not all of them."""
+        cache: dict[str, list[tuple[str, str | None]]] | None = getattr(self, "_base_cache", None)
+        if cache is None:
+            cache = {}
+            for k, p in self._keys().items():
+                cache.setdefault(k.rsplit("/", 1)[-1], []).append((k, p))
+            self._base_cache = cache
+        return cache
 
     def escapes(self, ref: str) -> bool:
         return safe_member_name(ref) is None
