@@ -14,6 +14,10 @@ from himaya.plugins import parser, parsers
 from himaya.records import Problem, Record
 
 
+EXPORT_PARSERS = frozenset({"instagram", "facebook", "x_archive", "telegram", "whatsapp"})
+LOOSE_FILE_PARSERS = frozenset({"screenshot"})
+
+
 @dataclass
 class Claim:
     parser: Parser
@@ -30,6 +34,10 @@ def sniff(tree: ExportTree, only: str | None = None) -> list[Claim]:
     claims: list[Claim] = []
     taken: set[str] = set()
     for p in candidates:
+        if p.name in LOOSE_FILE_PARSERS and any(c.parser.name in EXPORT_PARSERS for c in claims):
+            # Pictures inside a platform export are that export's media (linked from its messages
+            # and posts), not screenshots handed in on their own.
+            continue
         paths = [x for x in p.claim(tree) if x not in taken]
         if paths:
             claims.append(Claim(p, paths))
