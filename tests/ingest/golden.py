@@ -41,7 +41,7 @@ def summarise(records: list[Record], problems: list[Problem]) -> dict[str, Any]:
 def check_golden(name: str, records: list[Record], problems: list[Problem]) -> dict[str, Any]:
     """Compare against tests/golden/<name>.json (written when HIMAYA_UPDATE_GOLDEN is set)."""
     path = GOLDEN / f"{name}.json"
-    got = json.loads(json.dumps(summarise(records, problems), ensure_ascii=False))
+    got: dict[str, Any] = json.loads(json.dumps(summarise(records, problems), ensure_ascii=False))
     if os.environ.get("HIMAYA_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

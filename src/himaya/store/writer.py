@@ -311,10 +311,10 @@ class RecordWriter:
             self.conn.exec_driver_sql(
                 f"INSERT INTO accounts (org_id, platform, account_key, platform_id, handle, flags, first_import_id, "  # noqa: S608
                 f"src_file, src_position) SELECT org_id, platform, {column}, "
-                f"CASE WHEN {column} LIKE 'id:%' THEN substr({column}, 4) END, "
-                f"CASE WHEN {column} LIKE 'h:%' THEN substr({column}, 3) END, '', first_import_id, src_file, "
+                f"CASE WHEN substr({column}, 1, 3) = 'id:' THEN substr({column}, 4) END, "
+                f"CASE WHEN substr({column}, 1, 2) = 'h:' THEN substr({column}, 3) END, '', first_import_id, src_file, "
                 f"src_position FROM {table} WHERE org_id = {ph} AND first_import_id = {ph} AND {column} IS NOT NULL "
-                f"AND {column} NOT LIKE 'k:%' ON CONFLICT DO NOTHING", (self.org, self.import_id))
+                f"AND substr({column}, 1, 2) <> 'k:' ON CONFLICT DO NOTHING", (self.org, self.import_id))
 
 
 _REFERENCES = (("follows", "follower_key"), ("follows", "followed_key"), ("posts", "author_key"))
