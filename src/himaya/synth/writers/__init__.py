@@ -1,0 +1,1 @@
+"""One module per export format; each has `write(out_dir, scenario, ...) -> Path` (the thing to ingest)."""
