@@ -72,12 +72,14 @@ def test_telegram_writer_layout(tmp_path: Path) -> None:
     assert json.loads(write_telegram_chat(tmp_path / "empty.json", 0, seed=4).read_bytes())["messages"] == []
 
 
+# VmHWM, not ru_maxrss: Linux carries the parent's high-water mark across fork+exec into
+# ru_maxrss, so under a large pytest process it would measure pytest, not the writer.
 MEASURE = """
-import resource, sys
+import sys
 from pathlib import Path
 from himaya.synth import write_instagram_followers
 write_instagram_followers(Path(sys.argv[1]), int(sys.argv[2]), seed=1)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")))
 """
 
 
@@ -86,6 +88,6 @@ def test_followers_writer_memory_is_bounded(tmp_path: Path, suffix: str) -> None
     """200,000 followers in a fresh process: peak RSS stays far below what holding them would take."""
     proc = subprocess.run([sys.executable, "-c", MEASURE, str(tmp_path / f"f{suffix}"), "200000"],
                           capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-    peak_mb = int(proc.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+    peak_mb = int(proc.stdout.strip()) / 1024  # VmHWM is in KiB
     assert peak_mb < 120, f"peak RSS {peak_mb:.0f} MB"
     assert (tmp_path / f"f{suffix}").stat().st_size > 1_000_000
