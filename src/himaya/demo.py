@@ -40,7 +40,7 @@ def main() -> int:
 
     console.print(Rule("2. Ingest every export into a fresh, encrypted SQLite store"))
     failures = 0
-    for fmt, item in generated.items():
+    for item in generated.values():
         code = himaya("ingest", str(item.path), "--case", "banafsha-demo", *item.cli_options, env=env)
         # 3 = stored, with some records rejected and reported: expected for hostile demo rows
         failures += code not in (0, 3)

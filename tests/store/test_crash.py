@@ -51,7 +51,7 @@ def test_sigkill_mid_ingest_then_rerun(store_settings: Settings, tmp_path: Path)
 
     t0 = time.perf_counter()
     done = _ingest(settings, big)
-    out, errout = done.communicate(timeout=600)
+    _, errout = done.communicate(timeout=600)
     assert done.returncode == 0, errout.decode()
     after = table_counts(store)
     assert after["posts"] == before["posts"] + 60_000

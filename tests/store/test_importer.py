@@ -69,7 +69,7 @@ def test_failed_import_leaves_store_exactly_as_before(store: Store, tmp_path: Pa
 def test_unknown_format_names_what_is_supported(store: Store, tmp_path: Path) -> None:
     f = tmp_path / "notes.txt"
     f.write_text("just some notes\n", encoding="utf-8")
-    with pytest.raises(UnsupportedFormatError, match="not a supported export.*instagram"):
+    with pytest.raises(UnsupportedFormatError, match=r"not a supported export.*instagram"):
         Importer(store).run(f)
 
 

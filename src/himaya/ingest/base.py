@@ -110,8 +110,7 @@ class ParseContext:
         with self.tree.open(path) as fh:
             counter = _ByteCounter(fh)
             try:
-                for i, obj in enumerate(ijson.items(counter, prefix, use_float=True)):
-                    yield i, obj
+                yield from enumerate(ijson.items(counter, prefix, use_float=True))
             except ijson.common.IncompleteJSONError as exc:
                 raise HimayaParseError(f"invalid or truncated JSON near byte {counter.offset:,} ({_short(exc)})",
                                        path=path) from None

@@ -13,7 +13,6 @@ from himaya.ingest.tree import ExportTree, open_tree
 from himaya.plugins import parser, parsers
 from himaya.records import Problem, Record
 
-
 EXPORT_PARSERS = frozenset({"instagram", "facebook", "x_archive", "telegram", "whatsapp"})
 LOOSE_FILE_PARSERS = frozenset({"screenshot"})
 
