@@ -81,10 +81,11 @@ def bench_followers(n: int) -> dict[str, Any]:
         data = json.loads(r.pop("stdout"))
         return data["imports"][0]["records"]
 
-    return {"followers": n, "input_mb": round(src.stat().st_size / 1e6, 1),
-            "first": {**first, "records": records(first)},
-            "reingest_identical": {**reuse, "records": records(reuse)},
-            "reingest_reparse": {**reparse, "records": records(reparse)}}
+    runs = {}
+    for name, r in (("first", first), ("reingest_identical", reuse), ("reingest_reparse", reparse)):
+        recs = records(r)
+        runs[name] = {**r, "records": recs}
+    return {"followers": n, "input_mb": round(src.stat().st_size / 1e6, 1), **runs}
 
 
 def bench_telegram(m: int) -> dict[str, Any]:

@@ -62,14 +62,15 @@ class _Table:
     """
 
     def __init__(self, conn: sa.Connection, name: str, columns: Sequence[str], conflict: str,
-                 key: tuple[int, ...], stage: _Table | None = None) -> None:
+                 key: tuple[int, ...], stage: _Table | None = None,
+                 after: Callable[[], None] | None = None) -> None:
         ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         # Table and column names are this module's constants; values only ever travel as parameters.
         values = ", ".join([ph] * len(columns))
         self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({values}) {conflict}".strip()  # noqa: S608
         self.rows: list[tuple[Any, ...]] = []
         self.sights: list[tuple[Any, ...] | None] = []
-        self.conn, self.stage = conn, stage
+        self.conn, self.stage, self.after = conn, stage, after
         self._sort_key = operator.itemgetter(*key) if key else None
 
     def add(self, row: tuple[Any, ...], sight: tuple[Any, ...] | None = None) -> None:
@@ -97,6 +98,8 @@ class _Table:
             for sight in sights:
                 if sight is not None:
                     self.stage.add(sight)
+        if self.after is not None:
+            self.after()
 
 
 class RecordWriter:
@@ -118,7 +121,8 @@ class RecordWriter:
                            for c in ("platform_id", "handle", "display_name", "profile"))
         conn.exec_driver_sql("CREATE TEMPORARY TABLE himaya_stage (kind TEXT, k1 TEXT, k2 TEXT, k3 TEXT, k4 TEXT, "
                              "file_id INTEGER, position TEXT)")
-        self.stage = _Table(conn, "himaya_stage", ["kind", "k1", "k2", "k3", "k4", "file_id", "position"], "", ())
+        self.stage = _Table(conn, "himaya_stage", ["kind", "k1", "k2", "k3", "k4", "file_id", "position"], "", (),
+                            after=self._resolve_stage)
         st = self.stage
         self.accounts = _Table(conn, "accounts", ["org_id", "platform", "account_key", "platform_id", "handle",
                                                   "display_name", "profile", "flags", *prov],
@@ -294,9 +298,9 @@ class RecordWriter:
         for t in (self.accounts, self.posts, self.follows, self.media, self.post_media, self.stage):
             t.rows = []
 
-    def finish(self) -> None:
-        """Flush, then turn staged sightings of records first seen elsewhere into `sightings` rows."""
-        self.flush()
+    def _resolve_stage(self) -> None:
+        """Staged sightings → `sightings` rows for records first seen in another file; then empty the stage
+        (one batch at a time, so the temporary table never grows with the import)."""
         ph = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         for kind, table, join, key_sql in _SIGHTING_JOINS:
             self.conn.exec_driver_sql(
@@ -304,6 +308,12 @@ class RecordWriter:
                 f"SELECT t.org_id, s.kind, {key_sql}, s.file_id, s.position FROM himaya_stage s "
                 f"JOIN {table} t ON t.org_id = {ph} AND {join} "
                 f"WHERE s.kind = {ph} AND t.src_file <> s.file_id ON CONFLICT DO NOTHING", (self.org, kind))
+        self.conn.exec_driver_sql("DELETE FROM himaya_stage")
+
+    def finish(self) -> None:
+        """Flush everything, then derive account rows for bare references."""
+        self.flush()
+        ph = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         self.conn.exec_driver_sql("DROP TABLE himaya_stage")
         for table, column in _REFERENCES:
             # Bare references become account rows here, in one statement per column: far cheaper than a
