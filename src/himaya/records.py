@@ -7,7 +7,7 @@ carries its provenance: which file (by sha256), where inside the export, and whe
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,8 +23,11 @@ MediaKind = Literal["image", "video", "audio", "gif", "sticker", "document", "sc
 MediaStatus = Literal["present", "missing", "rejected", "remote"]
 
 
+_ZERO = timedelta(0)
+
+
 def _require_utc(v: datetime | None) -> datetime | None:
-    if v is not None and (v.tzinfo is None or v.utcoffset() != timedelta(0)):
+    if v is not None and v.tzinfo is not UTC and (v.tzinfo is None or v.utcoffset() != _ZERO):
         raise ValueError("times must be timezone-aware UTC")
     return v
 

@@ -19,7 +19,7 @@ from himaya.records import Account, AccountRef, Follow, MediaItem, Post, Record
 from himaya.store import schema
 from himaya.store.crypto import Cipher
 
-BATCH = 20000
+BATCH = 50000
 _PRIVATE_TYPES = frozenset({"message", "reaction", "system"})
 _NAMED_THREAD_PLATFORMS = frozenset({"instagram", "facebook", "whatsapp", "signal"})
 # Messaging platforms have no public handles: a name or phone number there identifies a private person.
@@ -56,48 +56,39 @@ def _insert_ignore(conn: sa.Connection, table: sa.Table) -> Any:
 class _Table:
     """Buffered `INSERT … ON CONFLICT` for one table.
 
-    Each row may carry a staged sighting. A batch whose rows were all newly inserted (the rowcount
-    says so) holds only records first seen in this file, whose own row already names it, so its
-    sightings are dropped; only batches that met existing rows send theirs to the staging table.
+    A batch whose rows were all newly inserted (the rowcount says so) holds only records first seen
+    in this file, whose own row already names it. Only a batch that met existing rows is turned into
+    staged sightings (by `sight`, from the rows themselves), so the common case costs nothing extra.
     """
 
     def __init__(self, conn: sa.Connection, name: str, columns: Sequence[str], conflict: str,
                  key: tuple[int, ...], stage: _Table | None = None,
+                 sight: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
                  after: Callable[[], None] | None = None) -> None:
         ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         # Table and column names are this module's constants; values only ever travel as parameters.
         values = ", ".join([ph] * len(columns))
         self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({values}) {conflict}".strip()  # noqa: S608
         self.rows: list[tuple[Any, ...]] = []
-        self.sights: list[tuple[Any, ...] | None] = []
-        self.conn, self.stage, self.after = conn, stage, after
+        self.conn, self.stage, self.sight, self.after = conn, stage, sight, after
         self._sort_key = operator.itemgetter(*key) if key else None
 
-    def add(self, row: tuple[Any, ...], sight: tuple[Any, ...] | None = None) -> None:
+    def add(self, row: tuple[Any, ...]) -> None:
         self.rows.append(row)
-        if self.stage is not None:
-            self.sights.append(sight)
         if len(self.rows) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
         if not self.rows:
             return
-        rows, sights = self.rows, self.sights
-        self.rows, self.sights = [], []
+        rows, self.rows = self.rows, []
         if self._sort_key:
-            # Sorted by key, so B-tree pages fill in order instead of splitting at random.
-            if sights:
-                kf = self._sort_key
-                pairs = sorted(zip(rows, sights, strict=True), key=lambda p: kf(p[0]))
-                rows, sights = [p[0] for p in pairs], [p[1] for p in pairs]
-            else:
-                rows.sort(key=self._sort_key)
+            rows.sort(key=self._sort_key)  # in key order, B-tree pages fill in sequence instead of splitting at random
         changed = self.conn.exec_driver_sql(self.sql, rows).rowcount
-        if self.stage is not None and changed < len(rows):  # some rows existed (or the driver cannot tell: -1)
-            for sight in sights:
-                if sight is not None:
-                    self.stage.add(sight)
+        if self.stage is not None and self.sight is not None and changed < len(rows):
+            # some rows existed already (or the driver cannot tell: -1)
+            for row in rows:
+                self.stage.add(self.sight(row))
         if self.after is not None:
             self.after()
 
@@ -129,7 +120,8 @@ class RecordWriter:
                                "ON CONFLICT (org_id, platform, account_key) DO UPDATE SET "
                                + ", ".join(f"{c} = COALESCE(accounts.{c}, excluded.{c})"
                                            for c in ("platform_id", "handle", "display_name", "profile"))
-                               + f" WHERE {fill}", (0, 1, 2), st)
+                               + f" WHERE {fill}", (0, 1, 2), st,
+                               lambda r: ("account", r[1], r[2], None, None, r[-2], r[-1]))
         post_cols = ["org_id", "platform", "post_id", "post_type", "author_key", "created_at", "created_at_raw",
                      "tz_assumed", "text", "language", "reply_to", "thread_id", "quote_of", "forward_of", "hashtags",
                      "mentions", "urls", "url", "collected_at", "partial", "flags", "extra", *prov]
@@ -138,13 +130,14 @@ class RecordWriter:
         self.posts = _Table(conn, "posts", post_cols,
                             "ON CONFLICT (org_id, platform, post_id) DO UPDATE SET "
                             + ", ".join(f"{c} = excluded.{c}" for c in upgradable)
-                            + " WHERE posts.partial AND NOT excluded.partial", (0, 1, 2), st)
+                            + " WHERE posts.partial AND NOT excluded.partial", (0, 1, 2), st,
+                            lambda r: ("post", r[1], r[2], None, None, r[-2], r[-1]))
         self.follows = _Table(conn, "follows", ["org_id", "platform", "follower_key", "followed_key", "relation",
                                                 "followed_at", "followed_at_raw", "flags", *prov], "ON CONFLICT DO NOTHING",
-                              (0, 1, 3, 4, 2), st)
+                              (0, 1, 3, 4, 2), st, lambda r: ("follow", r[1], r[3], r[4], r[2], r[-2], r[-1]))
         self.media = _Table(conn, "media", ["org_id", "media_key", "kind", "status", "sha256", "size", "mime", "path",
                                             "url", "blob", "display_blob", "display_sha256", "flags", "extra", *prov],
-                            "ON CONFLICT DO NOTHING", (0, 1), st)
+                            "ON CONFLICT DO NOTHING", (0, 1), st, lambda r: ("media", r[1], None, None, None, r[-2], r[-1]))
         self.post_media = _Table(conn, "post_media", ["org_id", "platform", "post_id", "media_key", "position"],
                                  "ON CONFLICT DO NOTHING", (0, 1, 2, 3))
         # A record's first file is stored in its own row (src_file); `sightings` holds the other files
@@ -188,14 +181,6 @@ class RecordWriter:
         p = r.provenance
         return (self.import_id, self.file_id(p.source_sha256, p.path), db_text(p.position))
 
-    def _sight(self, kind: str, parts: tuple[str, ...], r: Record) -> tuple[Any, ...] | None:
-        """A (record, file) sighting to stage if the record turns out to exist already."""
-        p = r.provenance
-        if not p.source_sha256:
-            return None
-        k = (*parts, None, None, None)[:4]
-        return (kind, *k, self.file_id(p.source_sha256, p.path), db_text(p.position))
-
     # -- records ----------------------------------------------------------------------------------
 
     def add(self, r: Record) -> None:
@@ -236,15 +221,14 @@ class RecordWriter:
                            None if private else db_text(ref.handle),
                            self.c.seal(ref.display_name, "accounts.display_name", row_key),
                            self.c.seal_json(profile or None, "accounts.profile", row_key),
-                           ",".join(r.flags) if explicit else "", *self._prov(r)),
-                          self._sight("account", (ref.platform, key), r) if explicit else None)
+                           ",".join(r.flags) if explicit else "", *self._prov(r)))
         return key
 
     def _follow(self, f: Follow) -> None:
         a = self._account(f.follower, f)
         b = self._account(f.followed, f)
         self.follows.add((self.org, f.platform, a, b, f.relation, self._dt(f.followed_at), db_text(f.followed_at_raw),
-                          ",".join(f.flags), *self._prov(f)), self._sight("follow", (f.platform, b, f.relation, a), f))
+                          ",".join(f.flags), *self._prov(f)))
         self.processed["follow"] += 1
 
     def _post(self, p: Post) -> None:
@@ -257,8 +241,7 @@ class RecordWriter:
             s(p.text, "posts.text", rk), p.language, db_text(p.reply_to), s(p.thread_id, "posts.thread_id", rk),
             db_text(p.quote_of), s(p.forward_of, "posts.forward_of", rk), sj(list(p.hashtags), "posts.hashtags", rk),
             sj(list(p.mentions), "posts.mentions", rk), sj(list(p.urls), "posts.urls", rk), s(p.url, "posts.url", rk),
-            self._dt(p.collected_at), p.partial, ",".join(p.flags), sj(p.extra or None, "posts.extra", rk), *self._prov(p)),
-            self._sight("post", (p.platform, pid), p))
+            self._dt(p.collected_at), p.partial, ",".join(p.flags), sj(p.extra or None, "posts.extra", rk), *self._prov(p)))
         self.processed["post"] += 1
         for i, m in enumerate(p.media):
             self._media(m, p, i)
@@ -282,7 +265,7 @@ class RecordWriter:
         self.media.add((self.org, key, m.kind, m.status, m.sha256, m.size, m.mime,
                         self.c.seal(m.path, "media.path", key), self.c.seal(m.url, "media.url", key), blob,
                         display_blob, display_sha, ",".join(m.flags), self.c.seal_json(m.extra or None, "media.extra", key),
-                        *self._prov(rec)), self._sight("media", (key,), m) if owner is None else None)
+                        *self._prov(rec)))
         self.processed["media"] += 1
         if owner is not None:
             self.post_media.add((self.org, owner.platform, self.post_key(owner.platform, owner.post_id, owner.post_type),
