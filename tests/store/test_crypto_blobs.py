@@ -80,7 +80,7 @@ def test_blob_roundtrip_and_dedup(blobs: BlobStore, size: int) -> None:
     data = os.urandom(size)
     sha, name, n, new = blobs.put_bytes(data)
     assert new and n == size and blobs.read_bytes(name) == data and blobs.verify(name, sha)
-    assert data not in blobs.path_for(name).read_bytes() or size == 0
+    assert size < 16 or data not in blobs.path_for(name).read_bytes()  # a byte or two can occur by chance
     assert sha not in name  # the file name does not reveal the content hash
     assert blobs.put_bytes(data)[1:] == (name, size, False)
 

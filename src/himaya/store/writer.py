@@ -104,8 +104,7 @@ class RecordWriter:
         self.store_media = store_media
         self._file_ids: dict[tuple[str, str], int] = {}
         self._accounts_seen: set[int] = set()
-        self._last_ref: AccountRef | None = None
-        self._last_key = ""
+        self._recent: list[tuple[AccountRef | None, str]] = [(None, ""), (None, "")]
         self.processed: dict[str, int] = {"account": 0, "post": 0, "follow": 0, "media": 0}
         prov = ["first_import_id", "src_file", "src_position"]
         fill = " OR ".join(f"(accounts.{c} IS NULL AND excluded.{c} IS NOT NULL)"
@@ -194,10 +193,17 @@ class RecordWriter:
             self._media(r, None, 0)
 
     def _account(self, ref: AccountRef, r: Record, *, explicit: bool = False) -> str:
-        if ref is self._last_ref and not explicit:
-            return self._last_key  # the export's owner, repeated on every follow or message
+        if not explicit:
+            # Two most recent refs: the export's owner, named on every follow or message between
+            # the other accounts, stays in one slot while they pass through the other.
+            if ref is self._recent[0][0]:
+                return self._recent[0][1]
+            if ref is self._recent[1][0]:
+                self._recent.reverse()
+                return self._recent[0][1]
         key = self.account_key(ref)
-        self._last_ref, self._last_key = ref, key
+        self._recent[1] = (ref, key)
+        self._recent.reverse()
         seen = hash(key)
         if seen not in self._accounts_seen:
             self.processed["account"] += 1
