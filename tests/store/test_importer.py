@@ -121,3 +121,34 @@ def test_encryption_at_rest_canary(backend: str, store_settings, tmp_path: Path)
     assert scan(store_settings) == 0
     control = store_settings.model_copy(update={"home": tmp_path / "plain", "encrypt": False})
     assert scan(control) > 0
+
+
+def _follow_row(i: int) -> dict[str, object]:
+    return {"schema_version": "himaya.generic/1", "platform": "instagram", "record_type": "follow",
+            "post_id": f"follow:f{i}_sample>rayhana_sample", "created_at": f"2025-03-10T19:40:{i % 60:02d}Z",
+            "author_handle": f"f{i}_sample", "target_handle": "rayhana_sample"}
+
+
+def test_follow_sightings_across_overlapping_exports(store: Store, tmp_path: Path) -> None:
+    """Who was seen in which export: the follows path (batched through JSON on SQLite) keeps sightings too."""
+    a = write_jsonl(tmp_path / "a.jsonl", [_follow_row(i) for i in range(30)])
+    first = Importer(store).run(a)
+    assert first.new["follow"] == 30 and first.new["account"] == 31
+    Importer(store, reparse=True).run(a)
+    b = write_jsonl(tmp_path / "b.jsonl", [_follow_row(i) for i in range(10, 40)])  # 10 gone, 10 new
+    later = Importer(store).run(b)
+    assert later.new["follow"] == 10 and later.processed["follow"] == 30
+    with store.engine.connect() as conn:
+        s, f, files = schema.sightings, schema.follows, schema.files
+        seen_again = conn.execute(sa.select(sa.func.count()).select_from(s).where(
+            s.c.org_id == store.org_id, s.c.kind == "follow")).scalar_one()
+        b_file = conn.execute(sa.select(files.c.id).where(files.c.org_id == store.org_id).order_by(
+            files.c.id.desc()).limit(1)).scalar_one()
+        # follows present in export b: first seen there, or seen there again
+        in_b = {r[0] for r in conn.execute(sa.select(f.c.follower_key).where(
+            f.c.org_id == store.org_id, f.c.src_file == b_file))}
+        in_b |= {r[0].rsplit("|", 1)[1] for r in conn.execute(sa.select(s.c.record_key).where(
+            s.c.org_id == store.org_id, s.c.file_id == b_file))}
+        everyone = {r[0] for r in conn.execute(sa.select(f.c.follower_key).where(f.c.org_id == store.org_id))}
+    assert seen_again == 20
+    assert everyone - in_b == {f"h:f{i}_sample" for i in range(10)}  # the ten who unfollowed

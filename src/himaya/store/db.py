@@ -29,7 +29,9 @@ def make_engine(url: str) -> Engine:
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        engine = sa.create_engine(url, connect_args={"timeout": 60})
+        # The import's own connection is used by its background writer thread (store/writer.py), never
+        # by two threads at once; SQLite's same-thread check would refuse even that.
+        engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:

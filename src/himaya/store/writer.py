@@ -8,7 +8,10 @@ sensitive text travels as bytes (ciphertext) and identifying keys have NUL escap
 
 from __future__ import annotations
 
+import json
 import operator
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -53,6 +56,55 @@ def _insert_ignore(conn: sa.Connection, table: sa.Table) -> Any:
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
+class _Worker:
+    """Runs whole-batch statements on a background thread while the parser reads on.
+
+    Only statements that do a batch's work inside one SQLite step (`INSERT … SELECT … FROM
+    json_each(?)`) go here: SQLite releases the GIL for the step, so inserting and parsing overlap
+    on two cores. (Per-row `executemany` cannot: it hands the GIL back and forth for every row.)
+    The main thread never uses the connection while work is pending: it calls `drain()` first.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self._raise()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="himaya-writer", daemon=True)
+            self._thread.start()
+        self._queue.put(job)
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            try:
+                if self._error is None:
+                    job()
+            except BaseException as exc:
+                self._error = exc
+            finally:
+                self._queue.task_done()
+        self._queue.task_done()
+
+    def drain(self) -> None:
+        if self._thread is not None:
+            self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err
+
+
 class _Table:
     """Buffered `INSERT … ON CONFLICT` for one table.
 
@@ -61,16 +113,22 @@ class _Table:
     staged sightings (by `sight`, from the rows themselves), so the common case costs nothing extra.
     """
 
-    def __init__(self, conn: sa.Connection, name: str, columns: Sequence[str], conflict: str,
+    def __init__(self, conn: sa.Connection, worker: _Worker, name: str, columns: Sequence[str], conflict: str,
                  key: tuple[int, ...], stage: _Table | None = None,
                  sight: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
-                 after: Callable[[], None] | None = None) -> None:
+                 after: Callable[[], None] | None = None, json_sight: str | None = None) -> None:
         ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         # Table and column names are this module's constants; values only ever travel as parameters.
         values = ", ".join([ph] * len(columns))
         self.sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({values}) {conflict}".strip()  # noqa: S608
+        self.json_sql = self.json_sight = None
+        if json_sight is not None and conn.dialect.name == "sqlite":
+            picks = ", ".join(f"value ->> {i}" for i in range(len(columns)))
+            self.json_sql = (f"INSERT INTO {name} ({', '.join(columns)}) SELECT {picks} "  # noqa: S608
+                             f"FROM json_each(?) WHERE true {conflict}")
+            self.json_sight = json_sight
         self.rows: list[tuple[Any, ...]] = []
-        self.conn, self.stage, self.sight, self.after = conn, stage, sight, after
+        self.conn, self.worker, self.stage, self.sight, self.after = conn, worker, stage, sight, after
         self._sort_key = operator.itemgetter(*key) if key else None
 
     def add(self, row: tuple[Any, ...]) -> None:
@@ -84,6 +142,10 @@ class _Table:
         rows, self.rows = self.rows, []
         if self._sort_key:
             rows.sort(key=self._sort_key)  # in key order, B-tree pages fill in sequence instead of splitting at random
+        if self.json_sql is not None and self.json_sight is not None:
+            self._flush_json(json.dumps(rows, ensure_ascii=False), len(rows), self.json_sql, self.json_sight)
+            return
+        self.worker.drain()
         changed = self.conn.exec_driver_sql(self.sql, rows).rowcount
         if self.stage is not None and self.sight is not None and changed < len(rows):
             # some rows existed already (or the driver cannot tell: -1)
@@ -91,6 +153,12 @@ class _Table:
                 self.stage.add(self.sight(row))
         if self.after is not None:
             self.after()
+
+    def _flush_json(self, payload: str, n: int, insert: str, sight: str) -> None:
+        def job() -> None:
+            if self.conn.exec_driver_sql(insert, (payload,)).rowcount < n:
+                self.conn.exec_driver_sql(sight, (payload,))
+        self.worker.submit(job)
 
 
 class RecordWriter:
@@ -111,10 +179,11 @@ class RecordWriter:
                            for c in ("platform_id", "handle", "display_name", "profile"))
         conn.exec_driver_sql("CREATE TEMPORARY TABLE himaya_stage (kind TEXT, k1 TEXT, k2 TEXT, k3 TEXT, k4 TEXT, "
                              "file_id INTEGER, position TEXT)")
-        self.stage = _Table(conn, "himaya_stage", ["kind", "k1", "k2", "k3", "k4", "file_id", "position"], "", (),
+        self.worker = wk = _Worker()
+        self.stage = _Table(conn, wk, "himaya_stage", ["kind", "k1", "k2", "k3", "k4", "file_id", "position"], "", (),
                             after=self._resolve_stage)
         st = self.stage
-        self.accounts = _Table(conn, "accounts", ["org_id", "platform", "account_key", "platform_id", "handle",
+        self.accounts = _Table(conn, wk, "accounts", ["org_id", "platform", "account_key", "platform_id", "handle",
                                                   "display_name", "profile", "flags", *prov],
                                "ON CONFLICT (org_id, platform, account_key) DO UPDATE SET "
                                + ", ".join(f"{c} = COALESCE(accounts.{c}, excluded.{c})"
@@ -126,18 +195,19 @@ class RecordWriter:
                      "mentions", "urls", "url", "collected_at", "partial", "flags", "extra", *prov]
         upgradable = [c for c in post_cols[3:] if c not in prov]
         # A partial capture (Zeeschuimer's Polaris items) is replaced by a complete one, never the reverse.
-        self.posts = _Table(conn, "posts", post_cols,
+        self.posts = _Table(conn, wk, "posts", post_cols,
                             "ON CONFLICT (org_id, platform, post_id) DO UPDATE SET "
                             + ", ".join(f"{c} = excluded.{c}" for c in upgradable)
                             + " WHERE posts.partial AND NOT excluded.partial", (0, 1, 2), st,
                             lambda r: ("post", r[1], r[2], None, None, r[-2], r[-1]))
-        self.follows = _Table(conn, "follows", ["org_id", "platform", "follower_key", "followed_key", "relation",
+        self.follows = _Table(conn, wk, "follows", ["org_id", "platform", "follower_key", "followed_key", "relation",
                                                 "followed_at", "followed_at_raw", "flags", *prov], "ON CONFLICT DO NOTHING",
-                              (0, 1, 3, 4, 2), st, lambda r: ("follow", r[1], r[3], r[4], r[2], r[-2], r[-1]))
-        self.media = _Table(conn, "media", ["org_id", "media_key", "kind", "status", "sha256", "size", "mime", "path",
+                              (0, 1, 3, 4, 2), st, lambda r: ("follow", r[1], r[3], r[4], r[2], r[-2], r[-1]),
+                              json_sight=_FOLLOW_SIGHTINGS_FROM_JSON)
+        self.media = _Table(conn, wk, "media", ["org_id", "media_key", "kind", "status", "sha256", "size", "mime", "path",
                                             "url", "blob", "display_blob", "display_sha256", "flags", "extra", *prov],
                             "ON CONFLICT DO NOTHING", (0, 1), st, lambda r: ("media", r[1], None, None, None, r[-2], r[-1]))
-        self.post_media = _Table(conn, "post_media", ["org_id", "platform", "post_id", "media_key", "position"],
+        self.post_media = _Table(conn, wk, "post_media", ["org_id", "platform", "post_id", "media_key", "position"],
                                  "ON CONFLICT DO NOTHING", (0, 1, 2, 3))
         # A record's first file is stored in its own row (src_file); `sightings` holds the other files
         # it was seen in. Candidates are staged in a temporary table without indexes and resolved by
@@ -163,6 +233,7 @@ class RecordWriter:
         """The `files` row for (content, path), created on first use; cached per import."""
         fid = self._file_ids.get((sha256, path))
         if fid is None:
+            self.worker.drain()
             ph = self.c.name_hash("path|" + path)
             t = schema.files
             self.conn.execute(_insert_ignore(self.conn, t).values(org_id=self.org, sha256=sha256, path_hash=ph))
@@ -283,9 +354,14 @@ class RecordWriter:
         self.stage.flush()
 
     def abort(self) -> None:
-        """Drop what is buffered: the transaction is being rolled back."""
+        """Drop what is buffered and stop the background writer: the transaction is being rolled back."""
         for t in (self.accounts, self.posts, self.follows, self.media, self.post_media, self.stage):
             t.rows = []
+        try:
+            self.worker.drain()
+        except BaseException:  # noqa: S110 - the error that caused the abort is the one reported
+            pass
+        self.worker.close()
 
     def _resolve_stage(self) -> None:
         """Staged sightings → `sightings` rows for records first seen in another file; then empty the stage
@@ -302,6 +378,8 @@ class RecordWriter:
     def finish(self) -> None:
         """Flush everything, then derive account rows for bare references."""
         self.flush()
+        self.worker.drain()
+        self.worker.close()
         ph = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         self.conn.exec_driver_sql("DROP TABLE himaya_stage")
         for table, column in _REFERENCES:
@@ -316,6 +394,14 @@ class RecordWriter:
                 f"AND substr({column}, 1, 2) <> 'k:' ON CONFLICT DO NOTHING", (self.org, self.import_id))
 
 
+# For a batch of follows passed as JSON (SQLite): sightings of those that were first seen in another file.
+# Row layout as in `RecordWriter.follows`: 0 org, 1 platform, 2 follower, 3 followed, 4 relation, 9 file, 10 position.
+_FOLLOW_SIGHTINGS_FROM_JSON = (
+    "INSERT INTO sightings (org_id, kind, record_key, file_id, position) "
+    "SELECT t.org_id, 'follow', (j.value ->> 1) || '|' || (j.value ->> 3) || '|' || (j.value ->> 4) || '|' || "
+    "(j.value ->> 2), j.value ->> 9, j.value ->> 10 FROM json_each(?) j JOIN follows t ON t.org_id = (j.value ->> 0) "
+    "AND t.platform = (j.value ->> 1) AND t.followed_key = (j.value ->> 3) AND t.relation = (j.value ->> 4) "
+    "AND t.follower_key = (j.value ->> 2) WHERE t.src_file <> (j.value ->> 9) ON CONFLICT DO NOTHING")
 _REFERENCES = (("follows", "follower_key"), ("follows", "followed_key"), ("posts", "author_key"))
 # (kind, table, join condition, record key): constants, so the statements above carry no outside text.
 _SIGHTING_JOINS = (
