@@ -61,12 +61,15 @@ def ingest(
     for path in paths:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("records"), TimeElapsedColumn(), console=Console(stderr=True), transient=True,
-                      disable=as_json) as bar:
+                      disable=as_json, auto_refresh=False) as bar:
+            # No refresh thread: a third thread contending for the GIL with the parser and the
+            # background writer cost a million-follower import several seconds. We redraw on update.
             task = bar.add_task(f"{path.name}", total=None)
             def advance(n: int, _where: str, bar: Progress = bar, task: TaskID = task) -> None:
-                bar.update(task, completed=n)
+                bar.update(task, completed=n, refresh=True)
 
-            importer = Importer(store, case=case, options=options, parser=parser, reparse=reparse, progress=advance)
+            importer = Importer(store, case=case, options=options, parser=parser, reparse=reparse,
+                                progress=None if as_json else advance)
             try:
                 result = importer.run(path)
             except NothingUsable as exc:

@@ -39,7 +39,7 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             # WAL + FULL: a committed import survives power loss; secure_delete: no deleted plaintext pages.
             for pragma in ("journal_mode=WAL", "synchronous=FULL", "secure_delete=ON", "foreign_keys=ON",
-                           "temp_store=MEMORY", "cache_size=-131072"):
+                           "temp_store=MEMORY", "cache_size=-65536"):
                 cur.execute(f"PRAGMA {pragma}")
             cur.close()
 

@@ -129,7 +129,7 @@ class Importer:
                     for record in parse_tree(tree, ctx, claims):
                         writer.add(record)
                         n += 1
-                        if self.progress and n % 2000 == 0:
+                        if self.progress and n % 20000 == 0:
                             self.progress(n, record.provenance.path)
                     writer.finish()
                 except BaseException:
