@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
@@ -118,8 +118,14 @@ class ParseContext:
                 raise HimayaParseError(f"invalid UTF-8 near byte {counter.offset:,} ({exc.reason})", path=path) from None
 
     def iter_lines(self, path: str) -> Iterator[tuple[int, bytes]]:
-        """Byte lines split on b'\\n' only (U+2028 is text, not a line end), capped in length."""
-        yield from iter_byte_lines(self.tree.open(path), path, self.options.max_line_bytes)
+        """Byte lines split on b'\\n' only (U+2028 is text, not a line end). A line over
+        `max_line_bytes` is reported as a bad record and skipped, without being held in memory."""
+        cap = self.options.max_line_bytes
+
+        def overlong(lineno: int) -> None:
+            self.report(path, f"line {lineno}", f"line longer than {cap:,} bytes (max_line_bytes): skipped",
+                        code="line_too_long")
+        yield from iter_byte_lines(self.tree.open(path), path, cap, overlong)
 
 
 def parse_json_bytes(raw: bytes, path: str) -> Any:
@@ -136,9 +142,11 @@ def parse_json_bytes(raw: bytes, path: str) -> Any:
         raise HimayaParseError("JSON nested too deeply", path=path) from None
 
 
-def iter_byte_lines(fh: IO[bytes], path: str, max_line: int) -> Iterator[tuple[int, bytes]]:
-    """(1-based line number, line without its newline). An over-long line is a file error: lines
-    are read in bounded chunks, so a 200 MB single line never sits in memory whole."""
+def iter_byte_lines(fh: IO[bytes], path: str, max_line: int,
+                    on_overlong: Callable[[int], None] | None = None) -> Iterator[tuple[int, bytes]]:
+    """(1-based line number, line without its newline), read in bounded chunks so a 200 MB single
+    line never sits in memory whole. An over-long line is passed to `on_overlong` and skipped (the
+    next line is read as usual); without a callback it is a file error."""
     with fh:
         lineno = 0
         while True:
@@ -147,8 +155,13 @@ def iter_byte_lines(fh: IO[bytes], path: str, max_line: int) -> Iterator[tuple[i
                 return
             lineno += 1
             if len(line) > max_line and not line.endswith(b"\n"):
-                raise HimayaParseError(f"line longer than {max_line:,} bytes (max_line_bytes)", path=path,
-                                       position=f"line {lineno}")
+                if on_overlong is None:
+                    raise HimayaParseError(f"line longer than {max_line:,} bytes (max_line_bytes)", path=path,
+                                           position=f"line {lineno}")
+                while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                on_overlong(lineno)
+                continue
             yield lineno, line[:-1] if line.endswith(b"\n") else line
 
 
