@@ -28,7 +28,7 @@ lint: $(DEVSTAMP)
 	$(VENV)/bin/mypy --strict src
 
 bench: $(DEVSTAMP)
-	$(PY) bench/run_all.py
+	$(PY) bench/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) himaya-data demo-output
