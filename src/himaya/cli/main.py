@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,15 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=N
                   help="Himaya: detect, document and escalate coordinated attacks on human rights defenders.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(db_app, name="db")
+# Shared command groups: each detector's CLI module adds its own subcommand to them (`himaya eval followers`).
+detect_app = typer.Typer(no_args_is_help=True, help="Run a detector over stored records and write findings into a case.")
+eval_app = typer.Typer(no_args_is_help=True, help="Measure a detector's quality on labelled or simulated data.")
+simulate_app = typer.Typer(no_args_is_help=True, help="Generate attack scenarios with ground truth.")
+model_app = typer.Typer(no_args_is_help=True, help="Train and inspect models.")
+findings_app = typer.Typer(no_args_is_help=True, help="List and review the findings stored in cases.")
+for _name, _group in (("detect", detect_app), ("eval", eval_app), ("simulate", simulate_app), ("model", model_app),
+                      ("findings", findings_app)):
+    app.add_typer(_group, name=_name)
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -88,16 +98,39 @@ def db_upgrade(as_json: Annotated[bool, typer.Option("--json", help="Machine-rea
 
 
 _registered: list[bool] = []
+DETECTOR_CLIS: tuple[str, ...] = ("followers", "content", "coordination", "media")
+
+
+@dataclass(frozen=True)
+class Groups:
+    app: typer.Typer
+    detect: typer.Typer
+    eval: typer.Typer
+    simulate: typer.Typer
+    model: typer.Typer
 
 
 def register() -> None:
     """Attach the commands that live in their own modules (once)."""
     if _registered:
         return
-    from himaya.cli import fsck, ingest
+    import importlib
+
+    from himaya.cli import findings, fsck, ingest
 
     ingest.register(app)
     fsck.register(app)
+    findings.register(findings_app)
+    groups = Groups(app=app, detect=detect_app, eval=eval_app, simulate=simulate_app, model=model_app)
+    for name in DETECTOR_CLIS:
+        # Each detector's commands live in their own module, `register(groups)` attaches them.
+        try:
+            module = importlib.import_module(f"himaya.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"himaya.cli.{name}":
+                raise
+            continue  # that detector is not part of this build
+        module.register(groups)
     _registered.append(True)
 
 

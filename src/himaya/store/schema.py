@@ -235,3 +235,54 @@ sightings = sa.Table(
 # instead of a rowid table plus a key index, which halves the work of a million-row upsert.
 
 RECORD_TABLES = {"account": accounts, "post": posts, "follow": follows, "media": media}
+
+# -- cases and findings (what detectors conclude, kept per case for escalation) -----------------------
+
+cases = sa.Table(
+    "cases", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _org(),
+    # The same free-text label as `imports.case_name`: analysts are told not to use a defender's name.
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("org_id", "name", name="uq_cases_org_name"),
+)
+
+detector_runs = sa.Table(
+    "detector_runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _org(),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("detector", sa.String(32), nullable=False),
+    sa.Column("detector_version", sa.String(64), nullable=False),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("summary", sa.LargeBinary),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime),
+    sa.Index("ix_detector_runs_org_case", "org_id", "case_id", "detector"),
+)
+
+findings = sa.Table(
+    "findings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _org(),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("detector_runs.id"), nullable=False),
+    sa.Column("detector", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(48), nullable=False),
+    sa.Column("subject_type", sa.String(16), nullable=False),
+    # Keys as the record tables hold them (platform + account_key / post_id, media_key, or a detector's own id).
+    sa.Column("subject_key", sa.Text, nullable=False),
+    sa.Column("platform", sa.String(16)),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("band", sa.String(16)),
+    # Labels, reasons and evidence quote messages and name accounts: ciphertext.
+    sa.Column("detail", sa.LargeBinary, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+    sa.Column("reviewed_by", sa.Text),
+    sa.Column("reviewed_at", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("org_id", "case_id", "detector", "kind", "subject_key", name="uq_findings_subject"),
+    sa.Index("ix_findings_org_case_kind", "org_id", "case_id", "detector", "kind", "score"),
+)

@@ -1,0 +1,1 @@
+"""Reports: self-contained HTML files (no script, no network, strict CSP) and SVG charts."""
