@@ -5,6 +5,7 @@ Everything happens under ./demo-output (a fresh store each run); nothing leaves 
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.rule import Rule
+
+from himaya.demos import STEPS, DemoContext
 
 OUT = Path("demo-output")
 console = Console(highlight=False)
@@ -52,6 +55,18 @@ def main() -> int:
     console.print(Rule("4. What the store now holds"))
     failures += himaya("stats", env=env) != 0
     failures += himaya("fsck", env=env) != 0
+
+    ctx = DemoContext(out=OUT, env=env, console=console, case="banafsha-demo",
+                      exports={fmt: item.path for fmt, item in generated.items()})
+    for number, name in enumerate(STEPS, start=5):
+        try:
+            step = importlib.import_module(f"himaya.demos.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"himaya.demos.{name}":
+                raise
+            continue
+        console.print(Rule(f"{number}. {step.TITLE}"))
+        failures += step.run(ctx)
     console.print(Rule())
     console.print("Store: demo-output/himaya-data (texts, names and evidence files are encrypted at rest; "
                   "the key is demo-output/himaya-data/keys/master.key).")
