@@ -106,11 +106,14 @@ def test_bad_timezone_and_date_order(home: Path, tmp_path: Path) -> None:
 
 
 def test_db_upgrade_json(home: Path) -> None:
+    from himaya.store.db import head_revision
+
+    head = head_revision()
     code, out, _ = invoke("db", "upgrade", "--json")
     data = json.loads(out)
-    assert code == 0 and data["to"] == "0001"
+    assert code == 0 and data == {"from": None, "to": head}
     code, out, _ = invoke("db", "upgrade", "--json")
-    assert json.loads(out) == {"from": "0001", "to": "0001"}
+    assert json.loads(out) == {"from": head, "to": head}
 
 
 def test_fsck_json(home: Path, tmp_path: Path) -> None:
