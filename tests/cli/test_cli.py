@@ -121,3 +121,44 @@ def test_fsck_json(home: Path, tmp_path: Path) -> None:
     code, out, _ = invoke("fsck", "--json")
     assert code == 0 and json.loads(out) == {"ok": True, "orphan_blobs": 0, "missing_blobs": 0, "temp_files": 0,
                                              "integrity": "ok", "removed": 0}
+
+
+def test_fsck_keeps_every_referenced_blob(home: Path, tmp_path: Path) -> None:
+    """An uploaded known picture lives only in the blob store: `fsck --repair` must never call it an orphan."""
+    from PIL import Image, ImageDraw
+
+    from himaya.store import schema
+    from himaya.store.fsck import blob_columns
+
+    named = {f"{c.table.name}.{c.name}" for c in blob_columns()}  # type: ignore[attr-defined]
+    assert {"import_files.blob", "media.blob", "media.display_blob"} <= named
+    assert all(f"{t.name}.{c.name}" in named for t in schema.metadata.sorted_tables for c in t.columns
+               if c.name.endswith("blob"))
+    img = Image.new("RGB", (256, 256), "white")
+    ImageDraw.Draw(img).ellipse((40, 40, 200, 220), fill="purple")
+    img.save(tmp_path / "known.png")
+    code, _, err = invoke("media", "add-known", str(tmp_path / "known.png"), "--case", "c1")
+    assert code == 0, err
+    code, out, _ = invoke("fsck", "--repair", "--json")
+    assert code == 0 and json.loads(out)["orphan_blobs"] == 0 and json.loads(out)["removed"] == 0
+
+
+def test_ingest_matches_new_media_against_known_lists(home: Path, tmp_path: Path) -> None:
+    """Issue 6: every later ingest is matched against all known-media lists, without a separate command."""
+    from himaya.synth import build_scenario
+    from himaya.synth import media as synth_media
+
+    original = tmp_path / "original.jpg"
+    original.write_bytes(synth_media.copies()["original"])
+    code, _, err = invoke("media", "add-known", str(original), "--case", "c1")
+    assert code == 0, err
+    export = synth_media.write_telegram(tmp_path / "tg", build_scenario(7))
+    code, out, err = invoke("ingest", str(export), "--case", "c1", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["media_matches"]["matches"] >= 3 and data["media_matches"]["findings_by_case"]["c1"] >= 3
+    code, out, _ = invoke("findings", "list", "--case", "c1", "--detector", "media", "--json")
+    assert code == 0 and len(json.loads(out)) >= 3
+    # opted out: nothing is matched (and the key says so)
+    code, out, _ = invoke("ingest", str(export), "--case", "c1", "--reparse", "--no-media-match", "--json")
+    assert code == 0 and json.loads(out)["media_matches"] is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,7 +19,11 @@ from rich.progress import (
 
 from himaya.errors import HimayaError
 
+if TYPE_CHECKING:
+    from himaya.store.db import Store
+
 EXIT_REJECTED = 3  # committed, but some records were rejected: see the problems
+EXIT_MATCH_FAILED = 4  # committed, but matching the new media against the known-media lists failed
 
 
 def register(app: typer.Typer) -> None:
@@ -35,9 +39,11 @@ def ingest(
     participant: Annotated[list[str] | None, typer.Option("--participant", help="A known WhatsApp participant name (repeatable).")] = None,
     no_ocr: Annotated[bool, typer.Option("--no-ocr", help="Do not run OCR on screenshots.")] = False,
     reparse: Annotated[bool, typer.Option("--reparse", help="Parse again even if this exact input was imported before.")] = False,
+    no_media_match: Annotated[bool, typer.Option("--no-media-match", help="Do not match new media against the known-media lists now (run `himaya media match` later).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable summary (stable keys).")] = False,
 ) -> None:
-    """Ingest exports. Exit 0: all stored; 3: stored, but some records were rejected; 1: nothing stored."""
+    """Ingest exports. Exit 0: all stored; 3: stored, but some records were rejected; 1: nothing stored;
+    4: stored, but matching the new media against the known-media lists failed."""
     from himaya.cli.main import emit_json, err, fail, settings
     from himaya.cli.render import import_table, problems_table
     from himaya.ingest.base import ParseOptions
@@ -95,6 +101,30 @@ def ingest(
                 out.print(problems_table(result.input_name, result.problems))
             for note in result.notes:
                 out.print(f"note: {note}", markup=False)
+    media_matches = None
+    if not no_media_match and any(r.get("status") != "failed" for r in results):
+        media_matches, match_failed = _match_known_media(store, out)
+        if match_failed:
+            exit_code = max(exit_code, EXIT_MATCH_FAILED) if exit_code != 1 else 1
     if as_json:
-        emit_json({"imports": results, "exit_code": exit_code})
+        emit_json({"imports": results, "media_matches": media_matches, "exit_code": exit_code})
     raise typer.Exit(exit_code)
+
+
+def _match_known_media(store: Store, out: Console) -> tuple[dict[str, int] | None, bool]:
+    """Every ingest is matched against the organisation's known-media lists (issue 6), when it has any."""
+    from himaya.cli.main import err
+    from himaya.detectors.media.scan import match_and_save
+    from himaya.detectors.media.store import load_known
+    from himaya.ingest.text import for_display
+
+    try:
+        if not load_known(store):
+            return None, False
+        _report, matches, saved = match_and_save(store)
+    except HimayaError as exc:
+        err.print(f"error: the records are stored, but matching known media failed: {for_display(exc.message)} "
+                  "(run `himaya media match` to retry)", markup=False)
+        return None, True
+    out.print(f"known media: {len(matches)} match(es) with the known-media lists, stored as findings", markup=False)
+    return {"matches": len(matches), "findings_by_case": saved}, False

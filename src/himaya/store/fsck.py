@@ -7,6 +7,7 @@ unreferenced blobs (harmless: a re-run adopts them) but never a row whose blob i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -35,9 +36,15 @@ def referenced_blobs(store: Store) -> set[str]:
     """Across all organisations: the blob directory is shared, blob names are per organisation."""
     refs: set[str] = set()
     with store.engine.connect() as conn:
-        for col in (schema.import_files.c.blob, schema.media.c.blob, schema.media.c.display_blob):
+        for col in blob_columns():
             refs.update(r[0] for r in conn.execute(sa.select(col).where(col.is_not(None)).distinct()))
     return refs
+
+
+def blob_columns() -> list[sa.Column[Any]]:
+    """Every column that names a blob (`blob`, `*_blob`), in every table: a table added later that keeps
+    originals is covered without anyone remembering to list it here (else --repair would delete them)."""
+    return [c for t in schema.metadata.sorted_tables for c in t.columns if c.name == "blob" or c.name.endswith("_blob")]
 
 
 def fsck(store: Store, *, repair: bool = False) -> FsckReport:

@@ -286,3 +286,61 @@ findings = sa.Table(
     sa.UniqueConstraint("org_id", "case_id", "detector", "kind", "subject_key", name="uq_findings_subject"),
     sa.Index("ix_findings_org_case_kind", "org_id", "case_id", "detector", "kind", "score"),
 )
+
+# -- media hashes (issue 6) ----------------------------------------------------------------------------
+# Perceptual hashes are stored in clear: they are what organisations exchange with platforms, they
+# cannot be turned back into the picture, and matching needs them. Analysts' notes are ciphertext.
+
+media_hashes = sa.Table(
+    "media_hashes", metadata,
+    _org(),
+    # One row per distinct file (its sha256): the same picture in three exports is hashed once.
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),        # image, animated, video
+    sa.Column("status", sa.String(16), nullable=False),      # ok, or the MediaError code (corrupt, unsupported, …)
+    sa.Column("error", sa.Text),                             # why it could not be hashed (no file names)
+    sa.Column("pdq", sa.String(64)),
+    sa.Column("quality", sa.Integer),
+    sa.Column("signals", sa.JSON, nullable=False),           # content box, frames (vPDQ), size, format
+    sa.Column("hasher_version", sa.String(16), nullable=False),
+    sa.Column("hashed_at", UTCDateTime, nullable=False),
+    sa.PrimaryKeyConstraint("org_id", "sha256"),
+    sa.Index("ix_media_hashes_org_pdq", "org_id", "pdq"),
+)
+
+known_media = sa.Table(
+    "known_media", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _org(),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),      # stored (marked by an analyst), upload, partner
+    # sha256 of the file, or 'pdq:<hex>' for a hash imported without its file: one entry per case.
+    sa.Column("fingerprint", sa.String(72), nullable=False),
+    sa.Column("media_key", sa.Text),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("blob", sa.String(64)),                        # an uploaded original, encrypted in the blob store
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("pdq", sa.String(64)),
+    sa.Column("quality", sa.Integer),
+    sa.Column("signals", sa.JSON, nullable=False),           # mirror, crop variants, frames
+    sa.Column("category", sa.String(64), nullable=False),
+    sa.Column("label", sa.LargeBinary),                      # the analyst's note: ciphertext
+    sa.Column("partner", sa.Text),                           # bank or organisation an imported hash came from
+    sa.Column("added_by", sa.Text),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("org_id", "case_id", "fingerprint", name="uq_known_media_fingerprint"),
+    sa.Index("ix_known_media_org_case", "org_id", "case_id"),
+)
+
+media_views = sa.Table(
+    "media_views", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _org(),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id")),
+    sa.Column("subject", sa.Text, nullable=False),           # media_key, known:<id> or sha256
+    sa.Column("view", sa.String(16), nullable=False),        # original, blurred, report
+    sa.Column("viewer", sa.Text, nullable=False),
+    sa.Column("reason", sa.LargeBinary),                     # why the original was opened: ciphertext
+    sa.Column("viewed_at", UTCDateTime, nullable=False),
+    sa.Index("ix_media_views_org_subject", "org_id", "subject"),
+)

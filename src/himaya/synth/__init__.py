@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from himaya.synth import media as media_copies
 from himaya.synth.large import Wave, iter_followers, write_instagram_followers, write_telegram_chat
 from himaya.synth.scenario import MARKERS, Person, Scenario, build_scenario
 from himaya.synth.writers import (
@@ -79,6 +80,13 @@ FORMATS: dict[str, tuple[str, Writer, bool, str]] = {
     "generic_jsonl": ("generic", lambda o, s: generic.write(o, s, fmt="jsonl"), False, "Himaya generic JSONL v1"),
     "screenshot_exif": ("screenshot", lambda o, s: screenshot.write(o, s, variant="jpeg_exif"), False,
                         "JPEG screenshot with EXIF and fake GPS"),
+    # The defamatory picture of the media-matching demo and its altered copies, on three platforms.
+    "telegram_media": ("telegram", media_copies.write_telegram, False,
+                       "Telegram channel export: the defamatory picture, a screenshot of it, a resized copy"),
+    "facebook_media": ("facebook", media_copies.write_facebook, False,
+                       "Facebook DYI ZIP: Messenger thread with a captioned and a cropped copy"),
+    "whatsapp_media": ("whatsapp", media_copies.write_whatsapp, True,
+                       "WhatsApp iOS ZIP: a family group forwarding a recompressed copy"),
 }
 PRIMARY = ("instagram", "facebook", "x_archive", "x_api", "telegram", "whatsapp", "zeeschuimer", "generic",
            "screenshot")

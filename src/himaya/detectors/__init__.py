@@ -1,0 +1,1 @@
+"""Detectors: records in, findings out (one package per detector)."""
