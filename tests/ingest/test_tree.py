@@ -291,6 +291,7 @@ def test_resolve_answers_only_members_inside_the_root(trees: list[ExportTree], r
 @given(name=ANY_REF)
 @example(name="\ufe30/x").via("regression")  # PRESENTATION FORM FOR TWO DOT LEADER: NFKC gives '..'
 @example(name="a/\u2025").via("regression")
+@example(name="./C:x").via("regression")  # a drive prefix revealed once "." segments are dropped
 def test_safe_member_name_never_escapes(name: str) -> None:
     out = safe_member_name(name)
     if out is None:

@@ -66,7 +66,11 @@ def safe_member_name(name: str) -> str | None:
     parts = [p for p in folded.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         return None
-    return "/".join(parts)
+    out = "/".join(parts)
+    # Checked again after "." segments are dropped: "./C:x" must not become the drive-relative "C:x".
+    if len(out) > 1 and out[1] == ":":
+        return None
+    return out
 
 
 def _end_record(fh: IO[bytes], size: int) -> tuple[int, int, int]:
