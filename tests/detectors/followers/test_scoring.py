@@ -63,3 +63,21 @@ def test_threshold_moves_the_remove_band() -> None:
     strict = score_followers(fs, wr, threshold=0.999)
     loose = score_followers(fs, wr, threshold=0.9)
     assert (strict.band == 2).sum() < (loose.band == 2).sum()
+
+
+def test_private_and_name_script_are_shown_but_do_not_move_the_score() -> None:
+    from dataclasses import replace
+
+    from himaya.detectors.followers.scoring import script_of
+
+    assert script_of("سارا") == "Arabic" and script_of("sara_99") == "Latin" and script_of("1234") is None
+    sc, fs, wr = _run(0)
+    base = profiles_of(sc)
+    n = len(base.full_name)
+    odd = replace(base, is_private=np.ones(n), full_name=["مريم"] * n)  # type: ignore[type-var]
+    a = score_followers(fs, wr, profiles=base)
+    b = score_followers(fs, wr, profiles=odd)
+    assert np.array_equal(a.score, b.score) and np.array_equal(a.band, b.band)
+    shown = next(r for r, k in zip(b.reasons, base.known.tolist(), strict=True) if r and k)
+    assert any("private account" in x for x in shown)
+    assert any("display name in Arabic script, handle in Latin" in x for x in shown)

@@ -17,6 +17,7 @@ decide a removal, because attackers steal realistic handles and real supporters 
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -161,7 +162,7 @@ def _reasons(fs: FollowerSet, wr: WaveResult, feat: HandleFeatures, fam_llr: NDA
         assert prof_llr is not None
         interesting |= prof_llr >= 1.0  # outside waves, a genuine-looking profile needs no explanation
     sentences = [wave_sentence(w) for w in wr.waves]
-    facts = _ProfileFacts.of(profiles, prof_p, age) if has_prof and profiles is not None else None
+    facts = _ProfileFacts.of(profiles, prof_p, age, fs.handles) if has_prof and profiles is not None else None
     examples = [[fs.handles[j] for j in group[:3]] for _, group in clusters]
     for i in np.flatnonzero(interesting).tolist():
         r: list[str] = []
@@ -204,15 +205,20 @@ class _ProfileFacts:
     followers: list[float]
     following: list[float]
     picture: list[float]
+    private: list[float]
+    names: list[str]
+    handles: list[str]
     p: list[float]
     age: list[float]
 
     @classmethod
-    def of(cls, pr: Profiles, p: NDArray[np.float64] | None, age: NDArray[np.float64] | None) -> _ProfileFacts:
+    def of(cls, pr: Profiles, p: NDArray[np.float64] | None, age: NDArray[np.float64] | None,
+           handles: list[str]) -> _ProfileFacts:
         n = len(pr.known)
         nan = [float("nan")] * n
         return cls(pr.known.tolist(), pr.posts.tolist(), pr.followers.tolist(), pr.following.tolist(),
-                   pr.has_profile_pic.tolist(), nan if p is None else p.tolist(), nan if age is None else age.tolist())
+                   pr.has_profile_pic.tolist(), pr.is_private.tolist(), pr.full_name, handles,
+                   nan if p is None else p.tolist(), nan if age is None else age.tolist())
 
     def reasons(self, i: int) -> list[str]:
         counts = ((self.posts[i], "posts"), (self.followers[i], "followers"), (self.following[i], "following"))
@@ -227,4 +233,24 @@ class _ProfileFacts:
             out.append("no profile picture")
         if 0 <= self.age[i] < 30:
             out.append(f"account created {self.age[i]:.0f} days before following")
+        # Shown, not weighed: the only labelled profile data (Cresci 2015) has no private accounts and no
+        # names outside Latin script, so nothing can say how much either should count.
+        if self.private[i] == 1:
+            out.append("private account (shown for review; not counted in the score)")
+        name_script = script_of(self.names[i])
+        handle_script = script_of(self.handles[i])
+        if name_script and handle_script and name_script != handle_script:
+            out.append(f"display name in {name_script} script, handle in {handle_script} "
+                       "(shown for review; not counted in the score)")
         return out
+
+
+def script_of(text: str) -> str | None:
+    """The main script of a name: the first letter's Unicode script block (Latin, Arabic, Cyrillic, …)."""
+    for ch in text:
+        if ch.isalpha():
+            try:
+                return unicodedata.name(ch).split(" ", 1)[0].title()
+            except ValueError:
+                return None
+    return None
