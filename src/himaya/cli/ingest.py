@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -111,7 +111,7 @@ def ingest(
     raise typer.Exit(exit_code)
 
 
-def _match_known_media(store: Store, out: Console) -> tuple[dict[str, int] | None, bool]:
+def _match_known_media(store: Store, out: Console) -> tuple[dict[str, Any] | None, bool]:
     """Every ingest is matched against the organisation's known-media lists (issue 6), when it has any."""
     from himaya.cli.main import err
     from himaya.detectors.media.scan import match_and_save

@@ -1,0 +1,1 @@
+"""Text handling shared by the detectors: matching form, script and language, transliteration."""
