@@ -32,12 +32,16 @@ class FsckReport:
                 "temp_files": len(self.temp_files), "integrity": self.integrity, "removed": self.removed}
 
 
-def referenced_blobs(store: Store) -> set[str]:
-    """Across all organisations: the blob directory is shared, blob names are per organisation."""
+def referenced_blobs(store: Store, *, own_only: bool = False) -> set[str]:
+    """Across all organisations (the blob directory is shared, blob names are per organisation), or only
+    the organisation the store acts for."""
     refs: set[str] = set()
     with store.engine.connect() as conn:
         for col in blob_columns():
-            refs.update(r[0] for r in conn.execute(sa.select(col).where(col.is_not(None)).distinct()))
+            q = sa.select(col).where(col.is_not(None)).distinct()
+            if own_only:
+                q = q.where(col.table.c.org_id == store.org_id)
+            refs.update(r[0] for r in conn.execute(q))
     return refs
 
 
@@ -59,7 +63,8 @@ def fsck(store: Store, *, repair: bool = False) -> FsckReport:
                 on_disk.update(p.name for p in sub.iterdir() if p.is_file())
     refs = referenced_blobs(store)
     rep.orphan_blobs = sorted(on_disk - refs)
-    rep.missing_blobs = sorted(refs - on_disk)
+    # Missing: only this organisation's (another organisation's blobs may live under another home).
+    rep.missing_blobs = sorted(referenced_blobs(store, own_only=True) - on_disk)
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as conn:
             rep.integrity = str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
