@@ -32,6 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from measure import hwm_mib
+
 BENIGN = [
     "صباح الخير يا جماعة، اجتماعنا الساعة عشرة في المكتب", "شكرا لكل من وقف معنا هذا الأسبوع",
     "الورشة القادمة عن الأمان الرقمي يوم الخميس", "سلام علیکم، جلسه فردا ساعت ده برگزار می‌شود",
@@ -54,11 +56,6 @@ def corpus(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def _hwm_mib() -> float:
-    with open("/proc/self/status") as fh:
-        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
-
-
 def _worker(texts: list[str]) -> tuple[int, float, float]:
     from himaya.detectors.content.detector import ContentDetector
 
@@ -68,7 +65,7 @@ def _worker(texts: list[str]) -> tuple[int, float, float]:
     flagged = 0
     for i in range(0, len(texts), 2000):
         flagged += sum(1 for r in detector.classify(texts[i : i + 2000]) if r.flagged)
-    return flagged, time.perf_counter() - start, _hwm_mib()
+    return flagged, time.perf_counter() - start, hwm_mib()
 
 
 def bench_load() -> dict[str, Any]:

@@ -29,17 +29,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from measure import hwm_mib
+
 CHUNK = 1_000_000
 # Measured on the simulator: posts per organic account = 9.0 + 0.4 per simulated day (fans' shares grow with days).
 POSTS_PER_ORGANIC_BASE = 9.0
 POSTS_PER_ORGANIC_DAY = 0.4
 POSTS_PER_DAY = 20_000
 NETWORK_POSTS = 30_000  # about what 5 networks of 20-500 accounts post
-
-
-def _peak_rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        return next((int(line.split()[1]) / 1024 for line in fh if line.startswith("VmHWM:")), 0.0)
 
 
 def _chunks(size: int, seed: int) -> Iterator[Any]:
@@ -109,7 +106,7 @@ def run_one(size: int, seed: int, toolkit_max: int) -> dict[str, Any]:
         "end_to_end_s": round(feat_s + detect_s, 2), "end_to_end_cpu_s": round(feat_cpu + detect_cpu, 2),
         "load_average": round(os.getloadavg()[0], 1), "stages_s": {k: round(v, 2) for k, v in result.seconds.items()},
         "candidate_pairs": result.counts["candidate_pairs"], "edges": result.counts["edges"],
-        "campaigns": len(result.campaigns), "peak_rss_mb": round(_peak_rss_mb(), 1), "quality": score(labels, whole),
+        "campaigns": len(result.campaigns), "peak_rss_mb": round(hwm_mib(), 1), "quality": score(labels, whole),
         "generation_s": round(gen_s, 2),
     }
     del actions, result

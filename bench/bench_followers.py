@@ -21,21 +21,14 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from measure import hwm_kib, run_child
+
 OUT = Path(__file__).resolve().parent / "out"
-
-
-def _hwm_kib(pid: int | str) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            return next((int(line.split()[1]) for line in fh if line.startswith("VmHWM:")), 0)
-    except OSError:
-        return 0
 
 
 def child(n: int, profiles: bool) -> dict[str, Any]:
@@ -49,7 +42,7 @@ def child(n: int, profiles: bool) -> dict[str, Any]:
     t = time.perf_counter()
     sc = simulate(1, n_followers=n, profiles=profiles)
     generate_s = time.perf_counter() - t
-    rss_data = _hwm_kib("self")
+    rss_data = hwm_kib("self")
     t = time.perf_counter()
     fs = from_arrays(sc.handles, sc.times, target=sc.target)
     a = analyze(fs, profiles=profiles_of(sc) if profiles else None)
@@ -58,26 +51,9 @@ def child(n: int, profiles: bool) -> dict[str, Any]:
     score_s = time.perf_counter() - t
     return {"followers": len(fs), "attackers": int(sc.attacker.sum()), "generate_s": round(generate_s, 2),
             "score_s": round(score_s, 2), "per_million_s": round(score_s / len(fs) * 1e6, 2),
-            "peak_rss_mb": round(_hwm_kib("self") / 1024, 1), "rss_after_generation_mb": round(rss_data / 1024, 1),
+            "peak_rss_mb": round(hwm_kib("self") / 1024, 1), "rss_after_generation_mb": round(rss_data / 1024, 1),
             "waves_true": len(sc.waves), "waves_found": len(a.waves.waves), "bands": a.scored.counts(),
             "with_reasons": with_reasons, "ranked": int(order.size), "profiles": profiles}
-
-
-def run_child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
-        proc = subprocess.Popen(args, env=env, stdout=out_f, stderr=err_f)
-        peak = 0
-        while proc.poll() is None:
-            peak = max(peak, _hwm_kib(proc.pid))
-            time.sleep(0.05)
-        wall = time.perf_counter() - start
-        out_f.seek(0)
-        err_f.seek(0)
-        out, errout = out_f.read().decode(), err_f.read().decode()
-    if proc.returncode not in (0, 3):
-        raise SystemExit(f"{' '.join(args)} failed with {proc.returncode}:\n{out}\n{errout}")
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1024, 1), "stdout": out}
 
 
 def end_to_end(n: int, with_case: bool) -> dict[str, Any]:
