@@ -16,3 +16,11 @@ def formats() -> Path:
     if not FORMATS.is_dir():
         pytest.skip(f"../shared/formats not found at {FORMATS} (set HIMAYA_SHARED to its parent)")
     return FORMATS
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HIMAYA_HOME for CLI tests: a fresh SQLite store under tmp_path, never a configured database."""
+    monkeypatch.setenv("HIMAYA_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("HIMAYA_DATABASE_URL", raising=False)
+    return tmp_path / "home"

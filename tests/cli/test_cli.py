@@ -6,27 +6,9 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 from himaya import __version__
-from himaya.cli.main import app, register
+from tests.cli.helpers import invoke
 from tests.store.helpers import generic_row, write_jsonl
-
-register()
-runner = CliRunner()
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HIMAYA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("HIMAYA_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
 
 
 def test_version() -> None:

@@ -5,29 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from himaya.cli.main import app, register
 from himaya.config import Settings
 from himaya.findings import load_findings, set_status
 from himaya.store.db import open_store
+from tests.cli.helpers import invoke
 from tests.store.helpers import generic_row, write_jsonl
-
-register()
-runner = CliRunner()
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HIMAYA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("HIMAYA_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
-def invoke(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args), input=stdin)
-    return r.exit_code, r.stdout, r.stderr
 
 
 def test_classify_json_one_object_per_message_in_order(home: Path) -> None:

@@ -8,29 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from himaya.cli.main import app, register
 from himaya.detectors.coordination.simulate import SimConfig, simulate, write_jsonl
 from himaya.detectors.coordination.store import run_case, stored_campaigns
 from himaya.findings import load_findings
 from himaya.store.db import Store
 from himaya.store.importer import Importer
-
-register()
-runner = CliRunner()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HIMAYA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("HIMAYA_DATABASE_URL", raising=False)
-    return tmp_path / "home"
+from tests.cli.helpers import invoke
 
 
 def small_sim(tmp_path: Path) -> tuple[Path, dict[str, Any]]:

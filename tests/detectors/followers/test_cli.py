@@ -8,37 +8,21 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner
 
-from himaya.cli.main import app, register
 from himaya.config import Settings
 from himaya.findings import load_findings, set_status
 from himaya.store import schema
 from himaya.store.db import open_store
+from tests.cli.helpers import invoke
 from tests.detectors.followers.conftest import write_generic_follows
 
-register()
-runner = CliRunner()
 SUMMARY_KEYS = {"detector", "version", "platform", "target", "followers", "timed_followers", "status", "message",
                 "time_basis", "usual_per_hour", "dispersion", "snapshots", "waves", "surges", "families",
                 "near_identical_groups", "order_blocks", "bands", "threshold", "review_threshold", "duplicates",
                 "profiles", "notes", "problems", "outputs", "case", "exit_code"}
 WAVE_KEYS = {"number", "start", "end", "follows", "expected", "excess", "log10_p", "peak_per_hour", "usual_per_hour",
              "remove", "review", "description"}
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HIMAYA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("HIMAYA_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
 
 
 def analyze_json(*args: str) -> tuple[int, dict[str, Any]]:

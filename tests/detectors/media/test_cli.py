@@ -6,28 +6,10 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from himaya.cli.main import app, register
 from himaya.synth import build_scenario
 from himaya.synth.media import copies, write_facebook, write_telegram
+from tests.cli.helpers import invoke
 from tests.detectors.media.helpers import image_bytes
-
-register()
-runner = CliRunner()
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HIMAYA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("HIMAYA_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
 
 
 def test_hash_json_keys_and_bad_files(tmp_path: Path) -> None:
