@@ -8,7 +8,6 @@ campaign gives the same picture).
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ def _timeline_uri(campaign: dict[str, Any]) -> str | None:
 def network_svg(campaign: dict[str, Any]) -> str | None:
     import igraph as ig
 
-    from himaya.reports.charts import _pyplot
+    from himaya.reports.charts import figure, to_svg
 
     edges = campaign.get("edges") or []
     if not edges:
@@ -46,9 +45,7 @@ def network_svg(campaign: dict[str, Any]) -> str | None:
     g = ig.Graph(n=len(names), edges=[(index[e["a"]], index[e["b"]]) for e in edges])
     layout = g.layout_fruchterman_reingold(seed=[(i % 7, i // 7) for i in range(len(names))], niter=300)
     xy = layout.coords
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 5))
-    try:
+    with figure(7, 5) as (fig, ax):
         for e in edges:
             a, b = xy[index[e["a"]]], xy[index[e["b"]]]
             ax.plot([a[0], b[0]], [a[1], b[1]], color="#999", linewidth=0.3 + min(e["coactions"], 20) / 20, alpha=0.5)
@@ -60,12 +57,7 @@ def network_svg(campaign: dict[str, Any]) -> str | None:
         ax.legend(fontsize=7, loc="best", frameon=False)
         ax.set_axis_off()
         ax.set_title(f"Strongest {len(edges)} links (large dots: core accounts)", fontsize=9)
-        fig.tight_layout()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+        return to_svg(fig)
 
 
 def write_campaigns_report(out: Path, campaigns: list[dict[str, Any]], surges: list[dict[str, Any]], *,
