@@ -12,7 +12,7 @@ from himaya.findings import Finding, FindingError, load_findings, save_findings,
 from himaya.store import schema
 from himaya.store.db import Store, open_store
 from himaya.store.importer import Importer
-from himaya.store.read import iter_accounts, iter_follows, iter_posts, scope_for
+from himaya.store.read import count_posts, iter_accounts, iter_follows, iter_posts, scope_for
 from tests.store.helpers import generic_row, write_jsonl
 
 
@@ -102,6 +102,8 @@ def test_read_api_scopes_posts_and_follows_by_case(store: Store, tmp_path: Path)
     assert post.text.startswith("reply number") and post.author_handle and post.created_at is not None
     assert post.hashtags and post.author == f"x|{post.author_key}"
     assert len(list(iter_posts(store))) == 8
+    assert count_posts(store) == 8
+    assert count_posts(store, scope_for(store, "case-a")) == 5 and count_posts(store, scope_for(store, "case-b")) == 5
     with pytest.raises(CaseNotFound):
         scope_for(store, "no-such-case")
     assert list(iter_follows(store, scope_for(store, "case-a"))) == []

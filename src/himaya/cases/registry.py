@@ -48,15 +48,6 @@ def find_case(conn: sa.Connection, org_id: str, name: str) -> int | None:
     return None if found is None else int(found)
 
 
-def list_cases(conn: sa.Connection, org_id: str) -> list[str]:
-    """Every case named by an import or holding findings, sorted."""
-    i, c = schema.imports, schema.cases
-    names = {r for (r,) in conn.execute(sa.select(i.c.case_name).where(i.c.org_id == org_id,
-                                                                         i.c.case_name.is_not(None)).distinct())}
-    names |= {r for (r,) in conn.execute(sa.select(c.c.name).where(c.c.org_id == org_id))}
-    return sorted(names)
-
-
 def case_scope(conn: sa.Connection, org_id: str, case: str | None) -> CaseScope:
     """The file ids of a case's imports; raises CaseNotFound when no import names the case."""
     if case is None:

@@ -103,6 +103,20 @@ def iter_posts(store: Store, scope: CaseScope | None = None, *, platforms: tuple
                 c.open(r.url, "posts.url", rk), tuple(media.get((r.platform, r.post_id), ())), r.src_file, r.src_position)
 
 
+def count_posts(store: Store, scope: CaseScope | None = None) -> int:
+    """How many posts `iter_posts` would yield, from the keys alone (nothing decrypted): for progress bars."""
+    scope = scope or CaseScope(store.org_id, None, None)
+    p = schema.posts
+    q = sa.select(p.c.platform, p.c.post_id, p.c.src_file).where(p.c.org_id == store.org_id)
+    with store.engine.connect() as conn:
+        if scope.file_ids is None:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(p).where(p.c.org_id == store.org_id))
+                       .scalar_one())
+        sighted = _sighted(conn, scope, "post")
+        return sum(1 for r in conn.execution_options(stream_results=True, yield_per=_CHUNK).execute(q)
+                   if scope.covers(r.src_file) or f"{r.platform}|{r.post_id}" in sighted)
+
+
 class FollowRow(NamedTuple):
     platform: str
     follower_key: str

@@ -10,6 +10,7 @@ from typing import Any
 from himaya.detectors.content.detector import ContentDetector, ContentResult, DetectorSpec, load_detector
 from himaya.detectors.content.taxonomy import THREAT_LABELS
 from himaya.findings import Finding, SavedRun, save_findings
+from himaya.store import read
 from himaya.store.db import Store
 from himaya.store.read import StoredPost, iter_posts, scope_for
 
@@ -121,4 +122,4 @@ def save(store: Store, case: str, detector: ContentDetector, run: ContentRun) ->
 
 
 def count_posts(store: Store, case: str | None) -> int:
-    return sum(1 for _ in iter_posts(store, scope_for(store, case), with_text=False))
+    return read.count_posts(store, scope_for(store, case))
