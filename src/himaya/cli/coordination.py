@@ -105,9 +105,10 @@ def _print_detect(data: dict[str, Any]) -> None:
         table.add_row(k["id"], str(k["size"]), str(k["core"]), " → ".join(k["platforms"]), k["first_activity"],
                       k["last_activity"], str(k["evidence"]["coactions"]))
     c.print(table)
-    for s in data["surges"][:5]:
-        c.print(f"surge {for_display(s['term'])}: score {s['score']} at {s['peak']}, "
-                f"{100 * s['coordinated_share']:.0f} % from coordinated accounts", markup=False)
+    for kind in ("hashtag", "keyword"):
+        for s in [s for s in data["surges"] if s.get("kind", "hashtag") == kind][:5]:
+            c.print(f"{kind} surge {for_display(s['term'])}: score {s['score']} at {s['peak']}, {s['posts']:,} posts, "
+                    f"{100 * s['coordinated_share']:.0f} % from coordinated accounts", markup=False)
     if data["case"]:
         c.print(f"case {for_display(data['case'])}: {data['findings_written']:,} findings stored (run {data['run_id']})",
                 markup=False)

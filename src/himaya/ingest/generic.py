@@ -1,7 +1,8 @@
 """Himaya's own generic CSV / JSONL v1 (formats README §7): the catch-all for manual documentation.
 
 Helplines document TikTok comments, YouTube replies or Signal messages by hand, and other tools'
-output is converted to this schema. Both encodings share one validator: a bad row is reported
+output is converted to this schema. `forward_of` and `quote_of` are an additive extension of v1
+(docs/parsers/generic.md): files without them read as before. Both encodings share one validator: a bad row is reported
 with its row or line number and skipped, and the rest of the file goes on. Positions are
 spreadsheet rows for CSV (the header is row 1) and file lines for JSONL.
 """
@@ -30,7 +31,7 @@ RECORD_TYPES = ("post", "comment", "reply", "message", "share", "follow", "react
 REQUIRED = ("schema_version", "platform", "record_type", "post_id", "created_at")
 AUTHOR = ("author_id", "author_handle", "author_name")
 OPTIONAL = ("text", "lang", "reply_to", "thread_id", "target_handle", "url", "media", "links", "hashtags",
-            "mentions", "collected_at", "source")
+            "mentions", "collected_at", "source", "forward_of", "quote_of")  # the last two: additive, after v1
 COLUMNS = (*REQUIRED, *AUTHOR, *OPTIONAL)
 _CSV_EXT = (".csv",)
 _JSONL_EXT = (".jsonl", ".ndjson", ".json-lines", ".jsonlines")
@@ -193,6 +194,7 @@ def build(row: dict[str, Any], ctx: ParseContext, path: str, pos: str, raw: dict
     return Post(provenance=prov, platform=platform, post_id=post_id, post_type=rtype, author=ref, created_at=created,
                 created_at_raw=created_raw, text=text, language=_text(row, "lang"),
                 reply_to=_text(row, "reply_to", warn), thread_id=_text(row, "thread_id", warn),
+                forward_of=_text(row, "forward_of", warn), quote_of=_text(row, "quote_of", warn),
                 hashtags=tuple(dict.fromkeys(hashtags)), mentions=tuple(dict.fromkeys(mentions)),
                 urls=tuple(dict.fromkeys(links)), media=tuple(media), url=url, collected_at=collected, flags=flags,
                 extra=extra)

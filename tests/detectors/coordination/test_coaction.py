@@ -87,8 +87,8 @@ def test_capped_join_finds_pairs_in_a_crowded_burst() -> None:
     assert np.all(co.episodes[co.synced > 0] >= 3)
 
 
-def test_sharded_join_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Large inputs split the pairs into shards to bound memory; the result must not change.
+def test_bucketed_join_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large inputs are joined in slices and added up in buckets of pairs to bound memory; the result must not change.
     from himaya.detectors.coordination import coaction
 
     posts = [post(f"n{i}", w * 7200 + (i * 3) % 50, f"same smear text number {w} about the activist",
@@ -96,7 +96,8 @@ def test_sharded_join_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> N
     posts += [post(f"o{i}", i * 37, f"organic text {i} about the weather and the match") for i in range(300)]
     actions = build_actions(posts)
     whole = co_actions(actions)
-    monkeypatch.setattr(coaction, "_SHARD_MEETINGS", 500)
+    monkeypatch.setattr(coaction, "_BUCKET_MEETINGS", 500)
+    monkeypatch.setattr(coaction, "_JOIN_SLICE", 100)
     sharded = co_actions(actions)
     assert whole.tested == sharded.tested and whole.tested > 0
     assert np.array_equal(whole.a, sharded.a) and np.array_equal(whole.b, sharded.b)

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from himaya.detectors.coordination.coaction import CoActions, sorted_unique
 from himaya.detectors.coordination.communities import Community
-from himaya.detectors.coordination.features import CHANNELS, TEXT, Actions
+from himaya.detectors.coordination.features import CHANNELS, TEXT, Actions, runs_of
 from himaya.detectors.coordination.significance import Edges
 
 DORMANT_DAYS = 30
@@ -108,20 +108,19 @@ def _top_items(actions: Actions, ent: NDArray[np.int64], authors: NDArray[np.int
 
 
 def _dormant(actions: Actions, members: NDArray[np.int64], first_in: dict[int, int]) -> tuple[list[dict[str, Any]], int]:
-    order = np.lexsort((actions.post_time, actions.post_author))
-    auth, time = actions.post_author[order], actions.post_time[order]
+    order, starts = actions.posts_by_author
     out: list[dict[str, Any]] = []
     wake: list[int] = []
     for m in members.tolist():
         f = first_in[m]
-        lo = int(np.searchsorted(auth, m))
-        hi = int(np.searchsorted(time[lo:int(np.searchsorted(auth, m, side="right"))], f)) + lo
-        if hi == lo:
+        time = actions.post_time[order[starts[m]:starts[m + 1]]]
+        before = int(np.searchsorted(time, f))
+        if before == 0:
             continue  # no earlier post: a new account, not a dormant one
-        gap = f - int(time[hi - 1])
+        gap = f - int(time[before - 1])
         if gap >= DORMANT_DAYS * 86400:
             wake.append(f)
-            out.append({"account": actions.accounts[m], "handle": actions.handles[m], "last_before": iso(time[hi - 1]),
+            out.append({"account": actions.accounts[m], "handle": actions.handles[m], "last_before": iso(time[before - 1]),
                         "woke": iso(f), "silent_days": gap // 86400})
     together = 0
     if wake:
@@ -144,17 +143,15 @@ def _figure_edges(edges: Edges, e_idx: NDArray[np.int64]) -> NDArray[np.int64]:
 def summarise(actions: Actions, co: CoActions, edges: Edges, com: Community) -> Campaign | None:
     """The campaign of a community, or None when its members shared no episode (cannot happen for linked members)."""
     n_acc = len(actions.accounts)
-    is_member = np.zeros(n_acc, dtype=bool)
-    is_member[com.members] = True
-    e_auth = actions.post_author[actions.entry_post]
-    ent = np.flatnonzero(is_member[e_auth])
+    ent = np.sort(runs_of(actions.entries_by_author, com.members))
+    e_auth = actions.post_author[actions.entry_post[ent]]
     ep = co.entry_episode[ent]
     # Episodes that two or more members shared.
-    pair_ep = sorted_unique(ep * n_acc + e_auth[ent])
+    pair_ep = sorted_unique(ep * n_acc + e_auth)
     ep_u, ep_n = np.unique(pair_ep // n_acc, return_counts=True)
     shared = np.isin(ep, ep_u[ep_n >= 2])
     ent = ent[shared]
-    authors = e_auth[ent]
+    authors = e_auth[shared]
     times = actions.post_time[actions.entry_post[ent]]
     posts = sorted_unique(actions.entry_post[ent])
     if not len(posts):

@@ -1,11 +1,15 @@
 """The chance side of co-action: how often two accounts would meet if nothing tied them together.
 
-Activity is counted per *cell*, today one per channel over the whole input. The chance rate κ of a
-cell is the number of co-action episodes found in it over its pairs of episodes of different
-accounts, and the chance meetings of a pair are `λ = Σ_cells κ · n_a · n_b`. (Cells per channel
-*and day* were tried: they make long inputs fairer, but on the days of a hand-over between
-platforms a big network is most of the activity, and the halves of the network were no longer
-joined; see docs/detectors/coordination.md, Limits.)
+Activity is counted per *cell*: a channel in a block of four weeks (`BLOCK_SECONDS`). The chance
+rate κ of a channel is the number of co-action episodes found in it over its pairs of episodes of
+different accounts *in the same block*, and the chance meetings of a pair are
+`λ = Σ_cells κ · n_a · n_b`. Two accounts can only meet when both are active at the same time:
+measured over the whole input, a long case (months, with communities that come and go) would
+count pairs that could never meet, κ would come out too small, and every organic pair of one
+community would look surprising. Blocks are long on purpose: cells per channel *and day* were
+tried, and on the days of a hand-over between platforms a big network is most of the activity, so
+the halves of the network were no longer joined (see docs/detectors/coordination.md, Limits). An
+input shorter than a block is one block: the rate over the whole input.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from scipy.stats import poisson
 from himaya.detectors.coordination.features import CHANNELS
 
 KAPPA_CAP = 0.01
+BLOCK_SECONDS = 28 * 86_400
 
 
 def chance_rates(activity: csr_matrix, pair_episodes: NDArray[np.int64]) -> NDArray[np.float64]:
-    """κ of each cell: co-action episodes found in its channel over the same-day pairs of episodes there.
+    """κ of each cell: co-action episodes found in its channel over the same-block pairs of episodes there.
 
-    Pooled over the days of a channel: a large network dominates its own days, and a rate measured
-    on those days alone would be mostly the network and hide it. Capped at `KAPPA_CAP`: where more
+    Pooled over the blocks of a channel: a large network can dominate a quiet block, and a rate
+    measured on that block alone would be mostly the network and hide it. Capped at `KAPPA_CAP`: where more
     than one pair of actions in a hundred coincides, the channel is made of the coordination itself
     (an input that is mostly the attack, such as the replies to the target), not of chance.
     """
@@ -68,12 +73,12 @@ def group_expected(activity: csr_matrix, pair_episodes: NDArray[np.int64], label
                    n_groups: int, ga: NDArray[np.int64], gb: NDArray[np.int64]) -> NDArray[np.float64]:
     """λ between groups of accounts (`label`: group per account, -1 for none), over whole channels.
 
-    Days are pooled here: the halves of one network that hopped platforms meet on the few days of
-    the hand-over, when both are at their busiest, so a same-day null would expect most of what
-    they did together. Over the whole input, chance is measured against all their activity.
+    Blocks are pooled here: two groups are compared over all their activity, with the rate of the
+    whole input, so a network whose halves meet only on the few days of a hand-over is not judged
+    against the busiest block alone.
     """
     n_channels = len(CHANNELS)
-    per_channel = csr_matrix(activity @ _day_summer(activity.shape[1], n_channels))
+    per_channel = csr_matrix(activity @ _block_summer(activity.shape[1], n_channels))
     total = np.asarray(per_channel.sum(axis=0), dtype=np.float64).ravel()
     squares = np.asarray(per_channel.multiply(per_channel).sum(axis=0), dtype=np.float64).ravel()
     possible = (total**2 - squares) / 2
@@ -86,8 +91,8 @@ def group_expected(activity: csr_matrix, pair_episodes: NDArray[np.int64], label
     return out
 
 
-def _day_summer(n_cells: int, n_channels: int) -> csr_matrix:
-    """A (cells, channels) 0/1 matrix that adds up the days of each channel."""
+def _block_summer(n_cells: int, n_channels: int) -> csr_matrix:
+    """A (cells, channels) 0/1 matrix that adds up the blocks of each channel."""
     days = n_cells // n_channels
     cells = np.arange(n_cells)
     return csr_matrix((np.ones(n_cells), (cells, cells // days)), shape=(n_cells, n_channels))

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
 from himaya.detectors.coordination.chance import (
+    BLOCK_SECONDS,
     activity_matrix,
     chance_rates,
     count_surprise,
@@ -36,11 +37,10 @@ from himaya.detectors.coordination.chance import (
 )
 from himaya.detectors.coordination.features import CHANNELS, Actions
 from himaya.detectors.coordination.recount import recount
+from himaya.detectors.coordination.threads import WORKERS, ordered_map
 
-_TIME_BITS = np.int64(1 << 34)
-_BATCH = 4_000_000
 _JOIN_SLICE = 500_000
-_SHARD_MEETINGS = 40_000_000  # meetings held in memory at once (about 1 GB with their sort)  # ~540 years of seconds: room for any post time after the rank
+_BUCKET_MEETINGS = 40_000_000  # meetings added up in one sort (about 1 GB with its temporaries)
 
 
 @dataclass
@@ -85,56 +85,67 @@ def _episodes(item: NDArray[np.int64], time: NDArray[np.int64], window: int) -> 
 def _capped_join(ep: NDArray[np.int64], auth: NDArray[np.int64], t: NDArray[np.int64], window: int, cap: int,
                  n_accounts: int, ep_cell: NDArray[np.int64], min_count: int, n_cells: int) -> tuple[
                      NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Pairs met within Δt on at least `min_count` distinct episodes, how many, and meetings per channel.
+    """Pairs met within Δt on at least `min_count` distinct episodes, how many, and meetings per cell.
 
     Entries come sorted by (item, time). Pairs never cross episodes, so the join runs over slices
-    of whole episodes and keeps per-slice pair counts only. When the meetings would not fit in
-    memory at once (tens of millions of chance meetings on popular items at 10M posts), the pairs
-    are split into shards by account and the join is run once per shard: more time, bounded memory.
+    of whole episodes (two threads), and each meeting is one pair key. The keys are dealt into
+    buckets by pair (most are chance meetings of fans on popular items, tens of millions at 10M
+    posts) and each bucket is sorted and counted on its own, so no sort holds them all at once.
     """
     # An episode with one entry meets nobody: most organic posts are such, drop them first.
     alone = np.ones(len(ep), dtype=bool)
     alone[1:] &= ep[1:] != ep[:-1]
     alone[:-1] &= ep[:-1] != ep[1:]
     ep, auth, t = ep[~alone], auth[~alone], t[~alone]
-    shards = max(1, math.ceil(_meetings(ep, t, window, cap) / _SHARD_MEETINGS))
+    # Where an account has two entries in one episode it can meet a partner twice there, and the
+    # episode must count once: those (rare) episodes are deduplicated, the rest need no sort.
+    seen = np.sort(ep * n_accounts + auth)
+    repeats = np.zeros(len(ep_cell), dtype=bool)
+    repeats[seen[1:][seen[1:] == seen[:-1]] // n_accounts] = True
+    del seen
+    buckets = WORKERS * max(1, math.ceil(_meetings(ep, t, window, cap) / _BUCKET_MEETINGS))
+    bounds = [0]
+    while bounds[-1] < len(ep):
+        hi = min(bounds[-1] + _JOIN_SLICE, len(ep))
+        if hi < len(ep):  # extend to the end of the episode in progress
+            hi = int(np.searchsorted(ep, ep[hi - 1], side="right"))
+        bounds.append(hi)
+
+    def pairs_of_slice(k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        lo, hi = bounds[k], bounds[k + 1]
+        key, e = _join_slice(ep[lo:hi], auth[lo:hi], t[lo:hi], window, cap, n_accounts, repeats)
+        return key, np.bincount(ep_cell[e], minlength=n_cells)
+
     per_cell = np.zeros(n_cells, dtype=np.int64)
+    keys: list[list[NDArray[np.int64]]] = [[] for _ in range(buckets)]
+    for key, cells in ordered_map(pairs_of_slice, range(len(bounds) - 1)):
+        per_cell += cells
+        if buckets == 1:
+            keys[0].append(key)
+            continue
+        bucket = (key // n_accounts) % buckets
+        for k in range(buckets):
+            keys[k].append(key[bucket == k])
+
+    def add_up(k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        key_all = np.concatenate(keys[k]) if keys[k] else np.zeros(0, dtype=np.int64)
+        keys[k] = []
+        if not len(key_all):
+            return key_all, key_all
+        key_all.sort()
+        starts = np.flatnonzero(np.r_[True, key_all[1:] != key_all[:-1]])
+        total = np.diff(np.r_[starts, len(key_all)])
+        met = total >= min_count
+        return key_all[starts[met]], total[met]
+
     out_keys: list[NDArray[np.int64]] = []
     out_counts: list[NDArray[np.int64]] = []
-    for shard in range(shards):
-        keys: list[NDArray[np.int64]] = []
-        counts: list[NDArray[np.int32]] = []
-        lo = 0
-        while lo < len(ep):
-            hi = min(lo + _JOIN_SLICE, len(ep))
-            if hi < len(ep):  # extend to the end of the episode in progress
-                hi = int(np.searchsorted(ep, ep[hi - 1], side="right"))
-            key, e = _join_slice(ep[lo:hi], auth[lo:hi], t[lo:hi], window, cap, n_accounts)
-            if shards > 1:
-                mine = (key // n_accounts) % shards == shard
-                key, e = key[mine], e[mine]
-            if len(key):
-                per_cell += np.bincount(ep_cell[e], minlength=n_cells)
-                starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-                keys.append(key[starts])
-                counts.append(np.diff(np.r_[starts, len(key)]).astype(np.int32))
-            lo = hi
-        if keys:
-            key_all = np.concatenate(keys)
-            del keys
-            order = np.argsort(key_all, kind="stable")
-            key_all = key_all[order]
-            count_all = np.concatenate(counts)[order]
-            del order, counts
-            starts = np.flatnonzero(np.r_[True, key_all[1:] != key_all[:-1]])
-            total = np.add.reduceat(count_all, starts).astype(np.int64) if len(starts) else np.zeros(0, np.int64)
-            met = total >= min_count
-            out_keys.append(key_all[starts][met])
-            out_counts.append(total[met])
-    if not out_keys:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), per_cell
+    # Two threads add up two buckets at once; buckets are sized for that (half of `_BUCKET_MEETINGS` each).
+    for key, total in ordered_map(add_up, range(buckets)):
+        out_keys.append(key)
+        out_counts.append(total)
     keys_met = np.concatenate(out_keys)
-    order = np.argsort(keys_met, kind="stable")
+    order = np.argsort(keys_met)
     return keys_met[order], np.concatenate(out_counts)[order], per_cell
 
 
@@ -153,8 +164,8 @@ def _meetings(ep: NDArray[np.int64], t: NDArray[np.int64], window: int, cap: int
 
 
 def _join_slice(ep: NDArray[np.int64], auth: NDArray[np.int64], t: NDArray[np.int64], window: int, cap: int,
-                n_accounts: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Distinct (pair key, episode) of one slice, sorted by key."""
+                n_accounts: int, repeats: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(pair key, episode) of each distinct meeting in one slice, unsorted."""
     n = len(ep)
     keys: list[NDArray[np.int64]] = []
     eps: list[NDArray[np.int64]] = []
@@ -174,16 +185,15 @@ def _join_slice(ep: NDArray[np.int64], auth: NDArray[np.int64], t: NDArray[np.in
     if not keys:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     key, e = np.concatenate(keys), np.concatenate(eps)
-    base, span = int(ep[0]), int(ep[-1]) - int(ep[0]) + 1
-    if n_accounts < 2**31 and float(n_accounts) ** 2 * span < 2.0**62:
-        # One sort of one int64 (pair, local episode) instead of a two-key lexsort: three times faster.
-        both = sorted_unique(key * span + (e - base))
-        return both // span, both % span + base
-    order = np.lexsort((e, key))
-    key, e = key[order], e[order]
-    first = np.ones(len(key), dtype=bool)
-    first[1:] = (key[1:] != key[:-1]) | (e[1:] != e[:-1])
-    return key[first], e[first]
+    dup = repeats[e]
+    if not dup.any():
+        return key, e
+    d_key, d_e = key[dup], e[dup]
+    order = np.lexsort((d_e, d_key))
+    d_key, d_e = d_key[order], d_e[order]
+    first = np.ones(len(d_key), dtype=bool)
+    first[1:] = (d_key[1:] != d_key[:-1]) | (d_e[1:] != d_e[:-1])
+    return np.concatenate([key[~dup], d_key[first]]), np.concatenate([e[~dup], d_e[first]])
 
 
 def co_actions(actions: Actions, *, window: int = 60, cap: int = 48, min_candidate: int = 3,
@@ -200,10 +210,12 @@ def co_actions(actions: Actions, *, window: int = 60, cap: int = 48, min_candida
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = (ep_s[1:] != ep_s[:-1]) | (au_s[1:] != au_s[:-1])
     n_ep = int(episode.max()) + 1 if len(episode) else 1
-    # Each episode falls in one cell of `chance`: its channel (over the whole input; see there).
+    # Each episode falls in one cell of `chance`: its channel and its block of `BLOCK_SECONDS`.
+    block = (time - int(time.min())) // BLOCK_SECONDS if len(time) else time
+    n_blocks = int(block.max()) + 1 if len(block) else 1
     ep_cell = np.zeros(n_ep, dtype=np.int64)
-    ep_cell[episode] = actions.item_channel[item]
-    n_cells = len(CHANNELS)
+    ep_cell[episode] = actions.item_channel[item].astype(np.int64) * n_blocks + block
+    n_cells = len(CHANNELS) * n_blocks
     keys, counts, pair_episodes = _capped_join(ep_s[keep], au_s[keep], t_s[keep], window, cap, n_acc, ep_cell,
                                                min_candidate, n_cells)
     acc_ep = sorted_unique(auth * n_ep + episode)

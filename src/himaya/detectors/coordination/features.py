@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from himaya.detectors.coordination.media import MediaRef, media_identities
-from himaya.detectors.coordination.textsig import WordIds, normalize, words
+from himaya.detectors.coordination.textsig import WordIds, normalize
 from himaya.detectors.coordination.urls import canonical_url
 
 CHANNELS: tuple[str, ...] = ("text", "url", "media", "hashtags", "reply", "share")
@@ -63,13 +63,39 @@ class Actions:
     term_label: list[str]
     untimed_posts: int = 0
     anonymous_posts: int = 0
+    # Texts, deduplicated: per timed post the index of its distinct text (-1: none); per distinct text
+    # its normalised words as ids into `vocab` (`text_words[text_starts[t]:text_starts[t + 1]]`).
+    post_text: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    text_words: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    text_starts: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    vocab: list[str] = field(default_factory=list)
 
     @property
     def n_posts(self) -> int:
         return len(self.post_time)
 
+    @cached_property
+    def posts_by_author(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Post indices sorted by (author, time), and where each author's run starts (one sort for all campaigns)."""
+        order = np.lexsort((self.post_time, self.post_author))
+        return order, np.searchsorted(self.post_author[order], np.arange(len(self.accounts) + 1))
 
-_canonical = lru_cache(maxsize=200_000)(canonical_url)
+    @cached_property
+    def entries_by_author(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Entry indices sorted by author (stable), and where each author's run starts."""
+        author = self.post_author[self.entry_post]
+        order = np.argsort(author, kind="stable")
+        return order, np.searchsorted(author[order], np.arange(len(self.accounts) + 1))
+
+
+def runs_of(index: tuple[NDArray[np.int64], NDArray[np.int64]], accounts: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The rows of `accounts` from a (`order`, `starts`) index such as `Actions.posts_by_author`, run after run."""
+    order, starts = index
+    lo = starts[accounts]
+    length = starts[accounts + 1] - lo
+    offsets = np.arange(int(length.sum()), dtype=np.int64) - np.repeat(np.cumsum(length) - length, length)
+    rows: NDArray[np.int64] = order[np.repeat(lo, length) + offsets]
+    return rows
 
 
 @lru_cache(maxsize=200_000)
@@ -99,6 +125,7 @@ class _Builder:
         self.item_ids: dict[tuple[int, str], int] = {}
         self.item_channel: list[int] = []
         self.item_label: list[str] = []
+        self.canonical_links: dict[str, str] = {}  # raw URL -> canonical form, "-" for none
         self.terms: dict[str, int] = {}
         self.term_labels: list[str] = []
         # Texts are deduplicated by hash; only each distinct text's words (as ids) and raw form are kept.
@@ -117,6 +144,12 @@ class _Builder:
             got = self.item_ids[k] = len(self.item_channel)
             self.item_channel.append(channel)
             self.item_label.append(key)
+        return got
+
+    def _canonical(self, raw: str) -> str:
+        if len(self.canonical_links) >= 1_000_000:
+            self.canonical_links.clear()
+        got = self.canonical_links[raw] = canonical_url(raw) or "-"
         return got
 
     def entry(self, post: int, channel: int, key: str) -> None:
@@ -139,30 +172,51 @@ class _Builder:
         h = hash(text)
         t = self.text_ids.get(h)
         if t is None:
-            t = self.text_ids[h] = self.text_words.add(words(text))
+            t = self.text_ids[h] = self.text_words.add_text(text)
             self.text_raw.append(text if len(text) <= 280 else text[:279] + "…")
         return t
 
-    def add(self, p: PostInput) -> None:
-        if p.time is None:
-            self.untimed += 1
-            return
-        if not p.author:
-            self.anonymous += 1
-            return
+    def add_all(self, posts: Iterable[PostInput]) -> None:
+        """The per-post loop, with everything it touches bound to locals: it runs ten million times."""
+        account_index, text_ids = self.account_index, self.text_ids
+        author_append, time_append, text_append = self.p_author.append, self.p_time.append, self.text_of_post.append
+        untimed = anonymous = 0
         i = len(self.p_time)
-        self.p_author.append(self.account(p))
-        self.p_time.append(int(p.time))
-        self.text_of_post.append(self.text(p.text))
+        for p in posts:
+            t = p.time
+            if t is None:
+                untimed += 1
+                continue
+            author = p.author
+            if not author:
+                anonymous += 1
+                continue
+            a = account_index.get(author)
+            author_append(self.account(p) if a is None else a)
+            time_append(int(t))
+            text = p.text
+            if text:
+                known = text_ids.get(hash(text))
+                text_append(self.text(text) if known is None else known)
+            else:
+                text_append(-1)
+            if p.urls or p.hashtags or p.reply_to or p.forward_of or p.quote_of or p.media:
+                self.items(i, p)
+            i += 1
+        self.untimed += untimed
+        self.anonymous += anonymous
+
+    def items(self, i: int, p: PostInput) -> None:
         shared = p.forward_of or p.quote_of
-        links = [c for c in map(_canonical, p.urls) if c]
+        cache = self.canonical_links
+        links = [c for c in (cache.get(u) or self._canonical(u) for u in p.urls) if c != "-"]
         if not shared and p.post_type == "share" and links:
             shared, links = "url:" + links[0], links[1:]  # a share known only by its link shares that link
         if shared:
             self.entry(i, SHARE, shared if shared.startswith("url:") else f"{p.platform}|{shared}")
         if p.reply_to:
             self.entry(i, REPLY, f"{p.platform}|{p.reply_to}")
-        for link in dict.fromkeys(links):
+        for link in dict.fromkeys(links) if len(links) > 1 else links:
             self.entry(i, URL, link)
         if p.hashtags:
             self.hashtags(i, p.hashtags)
@@ -205,12 +259,12 @@ class _Builder:
                        _np(self.p_time), np.concatenate([_np(self.e_post), posts]),
                        np.concatenate([_np(self.e_item), text_items]), np.asarray(self.item_channel, dtype=np.int8),
                        self.item_label, _np(self.t_post), _np(self.t_id), self.term_labels, self.untimed,
-                       self.anonymous)
+                       self.anonymous, text_of_post, _np(self.text_words.ids), _np(self.text_words.starts),
+                       list(self.text_words.vocab))
 
 
 def build_actions(posts: Iterable[PostInput], *, min_words: int = 4, text_threshold: float = 0.5) -> Actions:
     """Featurise posts. Posts without a time are counted and left out: co-action needs a time."""
     builder = _Builder()
-    for p in posts:
-        builder.add(p)
+    builder.add_all(posts)
     return builder.finish(min_words, text_threshold)

@@ -7,18 +7,20 @@ item, time). Pairs are taken in slices of about `_BATCH` such posts, so memory s
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from himaya.detectors.coordination.features import CHANNELS, Actions
+from himaya.detectors.coordination.threads import ordered_map
 
 if TYPE_CHECKING:
     from himaya.detectors.coordination.coaction import CoActions
 
 _TIME_BITS = np.int64(1 << 34)  # ~540 years of seconds: room for any post time after the rank
-_BATCH = 4_000_000
+_BATCH = 2_000_000
 
 
 def recount(actions: Actions, a: NDArray[np.int64], b: NDArray[np.int64], auth: NDArray[np.int64],
@@ -45,15 +47,19 @@ def recount(actions: Actions, a: NDArray[np.int64], b: NDArray[np.int64], auth: 
     synced_n = np.zeros(n_pairs, dtype=np.int64)
     per_channel = np.zeros((n_pairs, len(CHANNELS)), dtype=np.int64)
     n_ep = int(episode.max()) + 1
-    # Pairs are taken in slices of about _BATCH exploded entries, so memory stays bounded.
+    # Pairs are taken in slices of about _BATCH exploded entries, so memory stays bounded; two
+    # threads take slices at once, each writing its own rows of the outputs.
     bounds = np.searchsorted(np.cumsum(reps), np.arange(_BATCH, int(reps.sum()) + _BATCH, _BATCH), side="right")
-    lo = 0
-    for hi in [*np.unique(np.clip(bounds, 1, n_pairs)).tolist(), n_pairs]:
-        if hi <= lo:
-            continue
-        _recount_slice(lo, hi, light, heavy, reps, starts, s_item, s_time, s_ep, ai_uniq, ai_rank, composite, tmin,
-                       n_items, window, horizon, actions.item_channel, n_ep, near_n, synced_n, per_channel)
-        lo = hi
+    cuts = [0, *np.unique(np.clip(bounds, 1, n_pairs)).tolist(), n_pairs]
+    slices = [(lo, hi) for lo, hi in pairwise(cuts) if hi > lo]
+
+    def run(bound: tuple[int, int]) -> None:
+        _recount_slice(bound[0], bound[1], light, heavy, reps, starts, s_item, s_time, s_ep, ai_uniq, ai_rank,
+                       composite, tmin, n_items, window, horizon, actions.item_channel, n_ep, near_n, synced_n,
+                       per_channel)
+
+    for _ in ordered_map(run, slices):
+        pass
     base.episodes = per_channel.sum(axis=1)
     base.per_channel = per_channel
     base.near = near_n

@@ -19,7 +19,8 @@ from himaya.store.db import Store
 from himaya.store.read import StoredPost, iter_posts, scope_for
 
 DETECTOR = "coordination"
-KINDS = ("coordinated_account", "campaign", "hashtag_surge")
+KINDS = ("coordinated_account", "campaign", "hashtag_surge", "keyword_surge")
+SURGE_KINDS = {"hashtag": "hashtag_surge", "keyword": "keyword_surge"}
 MAX_MEMBERS_IN_EVIDENCE = 1000
 MAX_PARTNERS = 10
 
@@ -94,13 +95,18 @@ def _campaign_findings(result: Result) -> list[Finding]:
 
 
 def _surge_findings(store: Store, result: Result) -> list[Finding]:
-    # The subject key is stored in clear: a keyed hash, because a campaign's hashtag often names its target.
-    return [Finding(detector=DETECTOR, kind="hashtag_surge", subject_type="term",
-                    subject_key="term:" + store.cipher.name_hash("hashtag|" + s["term"].lower())[:24],
-                    score=min(1.0, s["score"] / 50), reasons=(
-                        f"{s['term']}: {s['peak_posts']} posts in the peak hour against a baseline of {s['baseline']}",
-                        f"{100 * s['coordinated_share']:.0f} % of the surge's posts came from coordinated accounts"),
-                    evidence=s, model_version=VERSION) for s in result.surges]
+    # The subject key is stored in clear: a keyed hash, because a campaign's hashtag or keyword often names its target.
+    out = []
+    for s in result.surges:
+        kind = s.get("kind", "hashtag")
+        shown = s["term"] if kind == "hashtag" else f"'{s['term']}'"
+        out.append(Finding(detector=DETECTOR, kind=SURGE_KINDS[kind], subject_type="term",
+                           subject_key="term:" + store.cipher.name_hash(f"{kind}|{s['term'].lower()}")[:24],
+                           score=min(1.0, s["score"] / 50), reasons=(
+                               f"{shown}: {s['peak_posts']} posts in the peak hour against a baseline of {s['baseline']}",
+                               f"{100 * s['coordinated_share']:.0f} % of the surge's posts came from coordinated accounts"),
+                           evidence=s, model_version=VERSION))
+    return out
 
 
 def run_case(store: Store, case: str | None, config: CoordinationConfig | None = None, *,
@@ -127,8 +133,13 @@ def stored_campaigns(store: Store, case: str | None) -> list[dict[str, Any]]:
 
 
 def stored_surges(store: Store, case: str | None) -> list[dict[str, Any]]:
-    rows = load_findings(store, case, detector=DETECTOR, kind="hashtag_surge")
-    return [{**r.finding.evidence, "case": r.case} for r in rows]
+    """Hashtag and keyword surges kept by the last run(s), best first; surges stored before keywords had no `kind`."""
+    out = []
+    for kind, finding_kind in SURGE_KINDS.items():
+        out += [{"kind": kind, **r.finding.evidence, "case": r.case}
+                for r in load_findings(store, case, detector=DETECTOR, kind=finding_kind)]
+    out.sort(key=lambda d: -float(d.get("score", 0)))
+    return out
 
 
 def explain(store: Store, case: str | None, a: str, b: str, *, window: int = 60) -> tuple[list[SharedItem], dict[str, str]]:
