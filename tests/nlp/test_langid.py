@@ -54,3 +54,12 @@ def test_code_switching(text: str, language: str) -> None:
 def test_links_and_handles_do_not_outvote_the_sentence() -> None:
     text = "@haqiqa_sample این عکس ساختگی است؛ لطفاً بازنشر نکنید. منبع: https://example.org/a/very/long/path/to/a/page"
     assert identify(text).language == "fa"
+
+
+def test_script_profile_ties_and_mixing() -> None:
+    assert profile("abc شسي").dominant == "arab"  # a tie goes to the script named first
+    assert profile("abcd شسي").dominant == "latn"
+    assert profile("abc شسي").mixed and not profile("abcdefghijklmnop ش").mixed
+    assert profile("12 !!").dominant == "none"
+    ascii_only = profile("Hello, world 42")
+    assert (ascii_only.arab, ascii_only.latn, ascii_only.other) == (0, 10, 0)

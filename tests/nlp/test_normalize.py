@@ -59,3 +59,18 @@ def test_offsets_version_gives_the_same_form_and_valid_indices(text: str) -> Non
 def test_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
+
+
+
+@given(st.text(alphabet="اأإآىيیكکةهـًٌٍَُِّْ‌\u200f abcKILL3ﻻﷺßﬁ", max_size=60))
+def test_offsets_point_at_the_character_each_output_comes_from(text: str) -> None:
+    # Characters that fold to nothing (diacritics, tatweel, ZWNJ) take the fast path; ligatures and
+    # ß, which fold to several characters, the per-character one: both point at their source.
+    form, offsets = normalize_with_offsets(text)
+    for char, source in zip(form, offsets, strict=True):
+        assert char == " " or char in normalize(text[source])
+
+
+def test_offsets_skip_deleted_marks_and_repeat_for_ligatures() -> None:
+    assert normalize_with_offsets("قَتَل") == ("قتل", [0, 2, 4])
+    assert normalize_with_offsets("ﻻ ب") == ("لا ب", [0, 0, 1, 2])

@@ -24,7 +24,7 @@ _SAMPLE_CHARS = 2000  # the start of a long message decides its language; 100,00
 _MIN_LETTERS = 2
 
 # Sorani Kurdish letters: Arabic script, but not a language we cover.
-_SORANI = set("ێۆڵڕڤ")
+_SORANI = re.compile("[ێۆڵڕڤ]")
 _LATIN_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _DIGIT_AS_LETTER = re.compile(r"[a-z]+[2356789]|[2356789][a-z]+")
 _ARABIZI_WORDS = frozenset("""
@@ -70,6 +70,33 @@ the and you your that this with have what they will would should could just abou
 doesn't i'm it's you're can't won't isn't where when which who why because people think know
 """.split())
 _LINGUA_CHARS = 600
+# lingua judges Arabic-script text on its Arabic letters: ASCII other than whitespace becomes a space.
+_ASCII_TO_SPACE = {code: " " for code in range(128) if not chr(code).isspace()}
+
+
+class _TokenKinds(dict[str, tuple[int, int, int, int, int, int]]):
+    """What each lower-cased Latin token counts towards, worked out once per process (words repeat):
+    (English word, Arabizi word, digit used as a letter, Finglish word, ambiguous Finglish word,
+    unambiguous chat word)."""
+
+    def __missing__(self, token: str) -> tuple[int, int, int, int, int, int]:
+        kinds = (int(token in _ENGLISH_WORDS), int(token in _ARABIZI_WORDS), int(bool(_DIGIT_AS_LETTER.search(token))),
+                 int(token in _FINGLISH_WORDS and token not in ("in", "on", "to", "man", "ma", "ye", "az")),
+                 int(token in ("in", "to", "man", "ma", "ye", "az")),
+                 int(token in _DISTINCTIVE or bool(_DIGIT_AS_LETTER.fullmatch(token))))
+        if len(self) > 200_000:
+            self.clear()
+        self[token] = kinds
+        return kinds
+
+
+_TOKEN_KINDS = _TokenKinds()
+
+
+def _counts(tokens: list[str]) -> tuple[int, ...]:
+    """Per kind of _TokenKinds, how many of ``tokens`` are of it."""
+    kinds = _TOKEN_KINDS
+    return tuple(map(sum, zip(*[kinds[t] for t in tokens], strict=True))) if tokens else (0,) * 6
 
 
 @dataclass(frozen=True)
@@ -131,24 +158,23 @@ def _lingua(detector: Any, sample: str) -> tuple[str, float, str]:
     return _LINGUA_CODES.get(name, UNSUPPORTED), float(best.value), f"lingua: {name}"
 
 
-def _chat_alphabet(sample: str, *, code_switched: bool = False) -> tuple[str, float, str] | None:
+def _chat_alphabet(tokens: list[str], counts: tuple[int, ...], *, code_switched: bool = False) -> tuple[str, float, str] | None:
     """Arabizi or Finglish by vocabulary, digits used as letters tipping the balance to Arabizi.
 
+    ``tokens``: the lower-cased Latin tokens of the sample; ``counts``: their ``_counts``.
     ``code_switched``: the sentence is otherwise in a language we do not cover (Maghrebi Arabic mixes
     French, Iranians abroad mix English or German): one unambiguous chat word is then enough."""
-    tokens = _LATIN_TOKEN.findall(sample.lower())
     if not tokens:
         return None
-    digit_letters = sum(1 for t in tokens if _DIGIT_AS_LETTER.fullmatch(t) or _DIGIT_AS_LETTER.search(t))
-    arabizi = sum(1 for t in tokens if t in _ARABIZI_WORDS) + 1.5 * digit_letters
-    finglish: float = sum(1 for t in tokens if t in _FINGLISH_WORDS and t not in ("in", "on", "to", "man", "ma", "ye", "az"))
-    finglish += 0.5 * sum(1 for t in tokens if t in ("in", "to", "man", "ma", "ye", "az"))
+    _, arabizi_words, digit_letters, finglish_words, ambiguous_finglish, distinctive = counts
+    arabizi = arabizi_words + 1.5 * digit_letters
+    finglish: float = finglish_words
+    finglish += 0.5 * ambiguous_finglish
     best, score = ("ar-Latn", arabizi) if arabizi >= finglish else ("fa-Latn", finglish)
     share = score / len(tokens)
     name = "Arabizi" if best == "ar-Latn" else "Finglish"
     if (score >= 2 and share >= 0.25) or (score >= 1 and len(tokens) <= 3 and share >= 0.34):
         return best, min(1.0, share * 2), f"{name} vocabulary"
-    distinctive = sum(1 for t in tokens if t in _DISTINCTIVE or _DIGIT_AS_LETTER.fullmatch(t))
     if code_switched and distinctive >= 1:
         return best, min(1.0, share * 2), f"{name} words in a sentence of another language (code-switching)"
     return None
@@ -173,9 +199,16 @@ def _keyboard(sample: str) -> str | None:
     return None
 
 
+def _without_links(sample: str) -> str:
+    # Every alternative of _NOT_LANGUAGE needs one of these substrings: most messages skip the regex.
+    if "@" in sample or "#" in sample or "http" in sample or "www." in sample or "RT" in sample:
+        return _NOT_LANGUAGE.sub(" ", sample)
+    return sample
+
+
 def identify(text: str) -> LanguageGuess:
     """The language of ``text``; "unsupported" for a language we do not cover, "und" for no letters."""
-    guess = _identify(_NOT_LANGUAGE.sub(" ", text[:_SAMPLE_CHARS]))
+    guess = _identify(_without_links(text[:_SAMPLE_CHARS]))
     if guess.language == UNSUPPORTED and guess.script == "latn":
         # "k.i.l.l y o u" defeats trigram models; judge the de-obfuscated words instead.
         from himaya.nlp.normalize import normalize
@@ -194,27 +227,27 @@ def _identify(sample: str) -> LanguageGuess:
     if prof.letters < _MIN_LETTERS:
         return LanguageGuess(UNDETERMINED, script, scripts, mixed, 0.0, "no letters to judge")
     if script == "arab":
-        if any(ch in _SORANI for ch in sample):
+        if _SORANI.search(sample):
             return LanguageGuess(UNSUPPORTED, script, scripts, mixed, 0.9, "Sorani Kurdish letters")
         keyboard = _keyboard(sample)
         if keyboard is not None:
             return LanguageGuess(keyboard, script, scripts, mixed, 0.95, "keyboard letters")
-        arabic_only = "".join(ch if ch.isspace() or not ch.isascii() else " " for ch in sample[:_LINGUA_CHARS])
+        arabic_only = sample[:_LINGUA_CHARS].translate(_ASCII_TO_SPACE)
         lang, conf, why = _lingua(_arabic_script_detector(), arabic_only)
         return LanguageGuess(lang, script, scripts, mixed, conf, why)
     if script == "latn":
         tokens = _LATIN_TOKEN.findall(sample.lower())
-        english = sum(1 for t in tokens if t in _ENGLISH_WORDS) / max(1, len(tokens))
-        chat = _chat_alphabet(sample)
+        counts = _counts(tokens)
+        english = counts[0] / max(1, len(tokens))
+        chat = _chat_alphabet(tokens, counts)
         if chat is not None and english < 0.4:
             return LanguageGuess(chat[0], script, scripts, mixed, chat[1], chat[2])
-        distinctive = {t for t in tokens if t in _ENGLISH_ONLY}
-        if chat is None and len(distinctive) >= 2 and english >= 0.3:
+        if chat is None and len(_ENGLISH_ONLY.intersection(tokens)) >= 2 and english >= 0.3:
             # Plainly English: skip lingua, which costs most of the time on long Latin-script messages.
             return LanguageGuess("en", script, scripts, mixed, english, "English function words")
         lang, conf, why = _lingua(_latin_script_detector(), sample[:_LINGUA_CHARS])
         if lang == UNSUPPORTED:
-            switched = _chat_alphabet(sample, code_switched=True)
+            switched = _chat_alphabet(tokens, counts, code_switched=True)
             if switched is not None:
                 return LanguageGuess(switched[0], script, scripts, mixed, switched[1], switched[2])
         if lang != "en" and ((english >= 0.5 and len(tokens) <= 4) or (english >= 0.3 and conf < 0.7)):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from itertools import compress
 
 __all__ = ["normalize", "normalize_with_offsets", "repair_surrogates"]
 
@@ -75,6 +76,18 @@ class _FoldTable(dict[int, str]):
 
 _FOLD_TABLE = _FoldTable()
 
+
+class _FoldLengthTable(dict[int, str]):
+    """A str.translate table from each code point to chr(length of its fold), filled the same way."""
+
+    def __missing__(self, code: int) -> str:
+        length = chr(len(_FOLD_TABLE[code]))
+        self[code] = length
+        return length
+
+
+_FOLD_LENGTHS = _FoldLengthTable()
+
 _ARABIC_LETTER = "\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff"
 # Three or more of the same Arabic letter: one (Arabic spelling doubles a letter with shadda, never by writing it twice).
 _ARABIC_ELONGATION = re.compile(f"([{_ARABIC_LETTER}])\\1{{2,}}")
@@ -98,14 +111,20 @@ def repair_surrogates(text: str) -> str:
 
 
 def _fold(text: str, offsets: Offsets | None) -> tuple[str, Offsets | None]:
+    folded = text.translate(_FOLD_TABLE)
     if offsets is None:
-        return text.translate(_FOLD_TABLE), None
+        return folded, None
+    lengths = text.translate(_FOLD_LENGTHS).encode("latin-1")
+    if not lengths.translate(None, b"\x00\x01"):
+        # Each character folds to itself, another one, or nothing (diacritics, ZWNJ, tatweel): keep the
+        # offsets of those that stay, without a Python step per character.
+        return folded, list(compress(offsets, lengths))
     pieces: list[str] = []
     new_offsets: Offsets = []
     for index, char in enumerate(text):
-        folded = _FOLD_TABLE[ord(char)]
-        pieces.append(folded)
-        new_offsets.extend([offsets[index]] * len(folded))
+        piece = _FOLD_TABLE[ord(char)]
+        pieces.append(piece)
+        new_offsets.extend([offsets[index]] * len(piece))
     return "".join(pieces), new_offsets
 
 

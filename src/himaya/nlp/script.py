@@ -36,32 +36,43 @@ class ScriptProfile:
     @property
     def dominant(self) -> str:
         """"arab", "latn", "other", or "none" when the text has no letters (emoji, digits, punctuation)."""
-        if not self.letters:
+        arab, latn, other = self.arab, self.latn, self.other
+        if not arab + latn + other:
             return "none"
-        return max((("arab", self.arab), ("latn", self.latn), ("other", self.other)), key=lambda kv: kv[1])[0]
+        if arab >= latn and arab >= other:  # a tie goes to the script named first
+            return "arab"
+        return "latn" if latn >= other else "other"
 
     @property
     def mixed(self) -> bool:
         """More than one script with a real share of the letters (a lone foreign word does not count)."""
-        return sum(1 for n in (self.arab, self.latn, self.other) if n >= max(3, self.letters * 0.2)) > 1
+        real = max(3, self.letters * 0.2)
+        return (self.arab >= real) + (self.latn >= real) + (self.other >= real) > 1
 
     @property
     def scripts(self) -> list[str]:
         return [name for name, n in (("arab", self.arab), ("latn", self.latn), ("other", self.other)) if n]
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]")
+# Runs, not single characters: summing the lengths of a few runs is cheaper than listing every letter.
+_LETTERS = re.compile(r"[^\W\d_]+")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]+")
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return sum(map(len, pattern.findall(text)))
 
 
 def profile(text: str) -> ScriptProfile:
     """Letter counts per script (regex counts in C: this runs on every message)."""
-    letters = len(_LETTER.findall(text))
+    letters = _count(_LETTERS, text)
     if not letters:
         return ScriptProfile(0, 0, 0)
-    arab = len(_ARABIC.findall(text))
-    latn = len(_LATIN.findall(text))
+    if text.isascii():  # ASCII letters are A-Z and a-z: all Latin
+        return ScriptProfile(0, letters, 0)
+    arab = _count(_ARABIC, text)
+    latn = _count(_LATIN, text)
     # Arabic-block digits and punctuation are not letters; keep the counts consistent with `letters`.
     arab = min(arab, letters)
     return ScriptProfile(arab, min(latn, letters - arab), max(0, letters - arab - latn))

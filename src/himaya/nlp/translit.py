@@ -77,11 +77,12 @@ def _transliterate(text: str, rules: tuple[tuple[str, str], ...], drop: str, fin
     out: list[str] = []
     offsets: list[int] = []
     last = 0
+    final_rules = tuple(sorted(final.items()))
     for m in _WORD.finditer(text):
         gap = text[last : m.start()]
         out.append(gap)
         offsets.extend(range(last, m.start()))
-        piece, rel = _word_cached(m.group(0), rules, drop, tuple(sorted(final.items())))
+        piece, rel = _word_cached(m.group(0), rules, drop, final_rules)
         out.append(piece)
         offsets.extend(m.start() + r for r in rel)
         last = m.end()

@@ -88,9 +88,12 @@ class ContentDetector:
                                           [guesses[i] for i in supported], [evidence[i] for i in supported])
         results = []
         row_of = {i: r for r, i in enumerate(supported)}
+        columns = {k: v.tolist() for k, v in model_scores.items()}  # Python floats, the same values as float(v[row])
+        version = self.version
         for i, (text_id, guess, ev) in enumerate(zip(ids, guesses, evidence, strict=True)):
             row = row_of.get(i)
-            results.append(self._result(text_id, guess, ev, None if row is None else {k: float(v[row]) for k, v in model_scores.items()}))
+            results.append(self._result(text_id, guess, ev, None if row is None else {k: v[row] for k, v in columns.items()},
+                                        version))
         return results
 
     def _model_scores(self, texts: list[str], forms: list[str], guesses: list[LanguageGuess],
@@ -111,10 +114,12 @@ class ContentDetector:
                 scores[label] = probs[:, j].astype(np.float64)
         return scores
 
-    def _result(self, text_id: str, guess: LanguageGuess, ev: Evidence, model: dict[str, float] | None) -> ContentResult:
+    def _result(self, text_id: str, guess: LanguageGuess, ev: Evidence, model: dict[str, float] | None,
+                version: str) -> ContentResult:
         labels: dict[str, float] = {}
+        lexicon, damping, model_score = ev.lexicon.get, ev.damping.get, (model or {}).get
         for label in LABELS:
-            score = max(ev.lexicon.get(label, 0.0), (model or {}).get(label, 0.0) * ev.damping.get(label, 1.0))
+            score = max(lexicon(label, 0.0), model_score(label, 0.0) * damping(label, 1.0))
             if label == "doxing":
                 score = max(score, ev.doxing)
             labels[label] = float(min(1.0, max(0.0, score)))
@@ -128,7 +133,7 @@ class ContentDetector:
         if model:
             reasons.extend(f"{lab}: model {model[lab]:.2f}" for lab in flagged if lab in model)
         spans = sorted((s for s in ev.spans if s.label in flagged or s.source == "doxing"), key=lambda s: (s.start, s.end))
-        return ContentResult(text_id, guess, labels, flagged, spans, reasons, self.version, note,
+        return ContentResult(text_id, guess, labels, flagged, spans, reasons, version, note,
                              {"lexicon": dict(ev.lexicon), "model": dict(model or {}), "doxing": {"doxing": ev.doxing}})
 
 

@@ -18,6 +18,7 @@ from himaya.nlp.normalize import normalize
 REGIONS: tuple[str, ...] = ("IR", "IQ", "JO", "SY", "LB", "EG", "SA", "AE", "KW", "QA", "BH", "OM", "YE")
 
 _DIGITS_TABLE = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")} | {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+_EASTERN_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")  # the keys of _DIGITS_TABLE
 _ENOUGH_DIGITS = re.compile(r"(?:\d[\s\-.()]?){7,}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 _TEN_DIGITS = re.compile(r"(?<![\d])(\d{3})[-\s]?(\d{6})[-\s]?(\d)(?![\d])")
@@ -40,12 +41,15 @@ _LANDMARK = re.compile(r"(?:قرب|مقابل|خلف|جنب|بجانب|near|oppo
                        r"pharmacy|church|كنيسة|کلیسا|دانشگاه|جامعة|university|مسجد)\S*(?:\s+\S+)?", re.IGNORECASE)
 
 
-# One cheap scan for any word the place patterns start with; most messages have none.
-_PLACE_HINT = re.compile(r"maps|goo\.gl|waze|openstreetmap|neshan|balad\.ir|plate|street|st\.|avenue|ave\.|road|rd\.|"
-                         r"building|apartment|apt|floor|alley|block|lane|near|opposite|behind|next to|"
-                         r"پلاک|پلاك|لوحه|لوحة|نمره|نمرة|شارع|حي|بناية|بنايه|عمارة|عماره|طابق|شقة|شقه|زقاق|محلة|محله|"
-                         r"خیابان|خيابان|خیابون|کوچه|كوچه|طبقه|واحد|بلوار|میدان|ميدان|قرب|مقابل|خلف|جنب|بجانب|نزدیک|روبر|پشت",
-                         re.IGNORECASE)
+# One cheap scan for any word the place patterns start with; most messages have none. Latin and
+# Arabic-script words are scanned apart (case-insensitive matching is slow, and Arabic letters have no
+# case); the Latin words are grouped by first letter behind a look-ahead on it, so the engine skips to
+# candidate positions and tries one group there.
+_PLACE_HINT_LATIN = re.compile(r"(?=[abfglmnoprsw])(?:a(?:venue|ve\.|partment|pt|lley)|b(?:alad\.ir|uilding|lock|ehind)|"
+                               r"floor|goo\.gl|lane|maps|n(?:eshan|ear|ext to)|o(?:penstreetmap|pposite)|plate|"
+                               r"r(?:oad|d\.)|s(?:treet|t\.)|waze)", re.IGNORECASE)
+_PLACE_HINT_ARABIC = re.compile(r"پلاک|پلاك|لوحه|لوحة|نمره|نمرة|شارع|حي|بناية|بنايه|عمارة|عماره|طابق|شقة|شقه|زقاق|محلة|محله|"
+                                r"خیابان|خيابان|خیابون|کوچه|كوچه|طبقه|واحد|بلوار|میدان|ميدان|قرب|مقابل|خلف|جنب|بجانب|نزدیک|روبر|پشت")
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,8 @@ def _phones(text: str) -> list[PersonalData]:
 
 def find_personal_data(text: str) -> list[PersonalData]:
     """Personal data in ``text``, spans in ``text``'s own indices, in order of appearance."""
-    ascii_digits = text.translate(_DIGITS_TABLE)  # same length: indices stay valid
+    # Same length: indices stay valid. The search skips the slower translate for most messages.
+    ascii_digits = text.translate(_DIGITS_TABLE) if _EASTERN_DIGIT.search(text) else text
     found: list[PersonalData] = []
     if _ENOUGH_DIGITS.search(ascii_digits):
         phones = _phones(ascii_digits)
@@ -115,13 +120,13 @@ def find_personal_data(text: str) -> list[PersonalData]:
         for m in _IRAN_PLATE.finditer(ascii_digits):
             if not any(s <= m.start() < e for s, e in taken):
                 found.append(PersonalData("car_plate", m.start(), m.end(), "Iranian car plate"))
-    for m in _COORDINATES.finditer(ascii_digits):
+    for m in _COORDINATES.finditer(ascii_digits) if "." in ascii_digits else ():
         lat, lon = float(m.group(1)), float(m.group(2))
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             found.append(PersonalData("coordinates", m.start(), m.end(), "latitude, longitude"))
     if "@" in text:
         found.extend(PersonalData("email", m.start(), m.end(), "email address") for m in _EMAIL.finditer(text))
-    if _PLACE_HINT.search(ascii_digits):
+    if _PLACE_HINT_LATIN.search(ascii_digits) or _PLACE_HINT_ARABIC.search(ascii_digits):
         for pattern, kind, detail in ((_MAPS_LINK, "map_link", "link to a map location"),
                                       (_PLATE_WORD, "car_plate", "car plate"), (_ADDRESS, "address", "street address"),
                                       (_LANDMARK, "landmark", "landmark near a home")):

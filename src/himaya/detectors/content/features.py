@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,14 @@ _WORD = re.compile(r"[^\W_]+")
 def model_form(form: str, language: str) -> str:
     """The text the model reads, from the matching form: handles and links as the training data writes
     them; chat alphabets get their transliteration appended so Arabic-script n-grams fire too."""
-    form = _LINE_MARK.sub(" ", _URL.sub("url", _HANDLE.sub("@user", form[:MAX_MODEL_CHARS])))
+    form = form[:MAX_MODEL_CHARS]
+    # Each pattern needs one of these substrings: most messages skip the regex.
+    if "@" in form or "[user]" in form:
+        form = _HANDLE.sub("@user", form)
+    if "url" in form or "http" in form or "www." in form:
+        form = _URL.sub("url", form)
+    if "<lf>" in form:
+        form = _LINE_MARK.sub(" ", form)
     if language == "ar-Latn":
         form = f"{form} {arabizi_to_arabic(form)}"
     elif language == "fa-Latn":
@@ -83,14 +91,10 @@ def _char_ngrams(forms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _word_ngrams(forms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    hashes: list[int] = []
-    rows: list[int] = []
-    for i, form in enumerate(forms):
-        tokens = _WORD.findall(form)
-        hashes.extend(_TOKEN_HASHES[t] for t in tokens)
-        rows.extend([i] * len(tokens))
-    h = np.array(hashes, dtype=np.uint64)
-    r = np.array(rows, dtype=np.int64)
+    tokens = [_WORD.findall(form) for form in forms]
+    per_form = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    h = np.fromiter(map(_TOKEN_HASHES.__getitem__, chain.from_iterable(tokens)), dtype=np.uint64, count=int(per_form.sum()))
+    r = np.repeat(np.arange(len(tokens), dtype=np.int64), per_form)
     same = r[1:] == r[:-1] if len(r) else np.zeros(0, dtype=bool)
     bigrams = (h[:-1] * _PRIME + h[1:])[same] if len(h) else h
     cols = np.concatenate([_mix(h ^ _SALTS[1]) & _MASK, _mix(bigrams ^ _SALTS[5]) & _MASK])

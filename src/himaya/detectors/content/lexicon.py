@@ -102,7 +102,7 @@ def token_variants(token: str) -> tuple[str, ...]:
     variants = [token]
     if _DOUBLE.search(token):
         variants.append(squeeze(token))
-    if _ARABIC.match(token):
+    if _ARABIC.match(token) and token.startswith(_PROCLITICS):
         for clitic in _PROCLITICS:
             if token.startswith(clitic) and len(token) - len(clitic) >= 2:
                 variants.append(token[len(clitic):])
@@ -125,6 +125,18 @@ def _token_matches(token: str, pattern: str) -> bool:
     return False
 
 
+class _Matches(dict[tuple[str, str], bool]):
+    """``_token_matches`` of each (token, pattern) pair met, remembered: phrases share their common words."""
+
+    def __missing__(self, key: tuple[str, str]) -> bool:
+        matched = _token_matches(*key)
+        if len(self) > 500_000:
+            self.clear()
+        self[key] = matched
+        return matched
+
+
+_MATCHES = _Matches()
 _PERSIAN_PREVERBS = frozenset({"مي", "نمي"})
 
 
@@ -133,6 +145,8 @@ Token = tuple[str, int, int]
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens of a matching form with their spans; Persian "می کشمت" written apart is joined to "میکشمت"."""
+    if "مي" not in text:  # both preverbs contain it: nothing to join
+        return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
     tokens: list[Token] = []
     for m in TOKEN.finditer(text):
         if tokens and tokens[-1][0] in _PERSIAN_PREVERBS and m.start() - tokens[-1][2] == 1:
@@ -151,13 +165,14 @@ class TermSet:
         self._index = _Index()
         for e in self.entries:
             self._index.add(e)
-        self._cache: dict[str, list[Entry]] = {}
+        self._cache: dict[str, tuple[tuple[Entry, tuple[str, ...]], ...]] = {}
 
-    def _candidates(self, token: str) -> list[Entry]:
+    def _candidates(self, token: str) -> tuple[tuple[Entry, tuple[str, ...]], ...]:
+        """Entries whose first token matches ``token``, each with the patterns its next tokens must match."""
         # Words repeat (Zipf): remembering each word's candidates makes the look-ups nearly free.
         found = self._cache.get(token)
         if found is None:
-            found = self._index.candidates(token_variants(token))
+            found = tuple((entry, entry.tokens[1:]) for entry in self._index.candidates(token_variants(token)))
             if len(self._cache) > 200_000:
                 self._cache.clear()
             self._cache[token] = found
@@ -170,14 +185,20 @@ class TermSet:
         if tokens is None:
             tokens = tokenize(text)
         hits: list[Hit] = []
+        cached, count, matches = self._cache.get, len(tokens), _MATCHES
         for i, (tok, start, end) in enumerate(tokens):
-            for entry in self._candidates(tok):
-                rest = entry.tokens[1:]
-                if rest and i + len(rest) >= len(tokens):
-                    continue
-                if all(_token_matches(tokens[i + 1 + k][0], pat) for k, pat in enumerate(rest)):
-                    last = tokens[i + len(rest)][2] if rest else end
-                    hits.append(Hit(entry, start, last))
+            found = cached(tok)
+            if found is None:
+                found = self._candidates(tok)
+            if not found:
+                continue
+            following = tokens[i + 1][0] if i + 1 < count else ""
+            for entry, rest in found:
+                if not rest:
+                    hits.append(Hit(entry, start, end))
+                elif (i + len(rest) < count and matches[following, rest[0]]  # most phrases fail on their second word
+                      and all(matches[tokens[i + 1 + k][0], pat] for k, pat in enumerate(rest[1:], 1))):
+                    hits.append(Hit(entry, start, tokens[i + len(rest)][2]))
         return hits
 
 
