@@ -81,3 +81,14 @@ def test_partner_formats_bare_hashes_and_hma_bodies() -> None:
     assert [g.signals.pdq for g in got] == [H1] and len(problems) == 2
     got, problems = parse_list("{not json")
     assert got == [] and "not valid JSON" in problems[0].message
+
+
+@pytest.mark.parametrize("fmt", ["txt", "csv", "json"])
+def test_a_list_over_the_row_limit_says_where_it_stopped(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from himaya.detectors.media import exchange
+
+    monkeypatch.setattr(exchange, "MAX_ROWS", 3)
+    text = export_list([ITEMS[0]] * 5, fmt)
+    got, problems = parse_list(text)
+    assert len(got) == 3
+    assert len(problems) == 1 and "longer than 3 rows" in problems[0].message

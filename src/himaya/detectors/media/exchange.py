@@ -19,8 +19,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from himaya.detectors.media import pdq
@@ -121,44 +123,56 @@ def _category(value: Any, default: str) -> str:
     return cat
 
 
-def _parse_txt(text: str, default: str) -> tuple[list[ImportedSignal], list[ListProblem]]:
-    out, problems = [], []
-    for n, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        kind, _, value = line.partition(" ")
-        if not value:
-            kind, value = "pdq", kind
-        try:
-            out.append(ImportedSignal(_signal(kind, value.strip()), default, None))
-        except (ValueError, KeyError, TypeError) as exc:
-            problems.append(ListProblem(f"line {n}", str(exc)))
-        if n > MAX_ROWS:
-            problems.append(ListProblem(f"line {n}", f"list longer than {MAX_ROWS:,} rows: the rest was not read"))
+_ROW_ERRORS = (ValueError, KeyError, TypeError, StopIteration)
+Row = tuple[str, Callable[[], ImportedSignal]]
+
+
+def _collect(rows: Iterable[Row]) -> tuple[list[ImportedSignal], list[ListProblem]]:
+    """Read each row (position, reader): a bad row is reported and skipped, and a list stops at MAX_ROWS, said so."""
+    out: list[ImportedSignal] = []
+    problems: list[ListProblem] = []
+    for count, (position, read) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            problems.append(ListProblem(position, f"list longer than {MAX_ROWS:,} rows: the rest was not read"))
             break
+        try:
+            out.append(read())
+        except _ROW_ERRORS as exc:
+            problems.append(ListProblem(position, str(exc) or "no pdq or vpdq signal"))
     return out, problems
 
 
+def _parse_txt(text: str, default: str) -> tuple[list[ImportedSignal], list[ListProblem]]:
+    def read(kind: str, value: str) -> ImportedSignal:
+        return ImportedSignal(_signal(kind, value.strip()), default, None)
+
+    def rows() -> Iterator[Row]:
+        for n, line in enumerate(text.splitlines(), start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            kind, _, value = line.partition(" ")
+            if not value:
+                kind, value = "pdq", kind
+            yield f"line {n}", partial(read, kind, value)
+
+    return _collect(rows())
+
+
 def _parse_csv(text: str, default: str) -> tuple[list[ImportedSignal], list[ListProblem]]:
-    out, problems = [], []
     reader = csv.DictReader(io.StringIO(text))
     fields = {f.strip().lower(): f for f in reader.fieldnames or ()}
     sig_col = fields.get("signal") or fields.get("hash") or fields.get("pdq")
     if sig_col is None:
         return [], [ListProblem("line 1", "no 'signal' (or 'hash'/'pdq') column in the CSV header")]
-    for n, row in enumerate(reader, start=2):
-        try:
-            kind = row.get(fields.get("signal_type", ""), None) or "pdq"
-            out.append(ImportedSignal(_signal(kind, row.get(sig_col) or "", row.get(fields.get("quality", ""))),
-                                      _category(row.get(fields.get("category", "")), default),
-                                      row.get(fields.get("content_id", "")) or None))
-        except (ValueError, KeyError, TypeError) as exc:
-            problems.append(ListProblem(f"line {n}", str(exc)))
-        if n > MAX_ROWS:
-            problems.append(ListProblem(f"line {n}", f"list longer than {MAX_ROWS:,} rows: the rest was not read"))
-            break
-    return out, problems
+
+    def read(row: dict[str, str]) -> ImportedSignal:
+        kind = row.get(fields.get("signal_type", ""), None) or "pdq"
+        return ImportedSignal(_signal(kind, row.get(sig_col) or "", row.get(fields.get("quality", ""))),
+                              _category(row.get(fields.get("category", "")), default),
+                              row.get(fields.get("content_id", "")) or None)
+
+    return _collect((f"line {n}", partial(read, row)) for n, row in enumerate(reader, start=2))
 
 
 def _parse_json(text: str, default: str) -> tuple[list[ImportedSignal], list[ListProblem]]:
@@ -169,18 +183,15 @@ def _parse_json(text: str, default: str) -> tuple[list[ImportedSignal], list[Lis
     entries = doc.get("signals") if isinstance(doc, dict) else doc
     if not isinstance(entries, list):
         return [], [ListProblem("/", "expected a list of signals, or an object with a 'signals' list")]
-    out, problems = [], []
-    for i, e in enumerate(entries[:MAX_ROWS]):
-        try:
-            if not isinstance(e, dict):
-                raise ValueError("an entry must be an object")
-            if "signal_type" in e:
-                kind, value = str(e["signal_type"]), e["signal"]
-            else:  # HMA's bank-add body: {"pdq": "<hex>"}
-                kind, value = next((k, v) for k, v in e.items() if k in ("pdq", "vpdq"))
-            out.append(ImportedSignal(_signal(kind, value if isinstance(value, str) else json.dumps(value),
-                                              e.get("quality")),
-                                      _category(e.get("category"), default), e.get("content_id")))
-        except (ValueError, KeyError, TypeError, StopIteration) as exc:
-            problems.append(ListProblem(f"/signals/{i}", str(exc) or "no pdq or vpdq signal"))
-    return out, problems
+
+    def read(e: Any) -> ImportedSignal:
+        if not isinstance(e, dict):
+            raise ValueError("an entry must be an object")
+        if "signal_type" in e:
+            kind, value = str(e["signal_type"]), e["signal"]
+        else:  # HMA's bank-add body: {"pdq": "<hex>"}
+            kind, value = next((k, v) for k, v in e.items() if k in ("pdq", "vpdq"))
+        return ImportedSignal(_signal(kind, value if isinstance(value, str) else json.dumps(value), e.get("quality")),
+                              _category(e.get("category"), default), e.get("content_id"))
+
+    return _collect((f"/signals/{i}", partial(read, e)) for i, e in enumerate(entries))
