@@ -120,9 +120,6 @@ def _capped_join(ep: NDArray[np.int64], auth: NDArray[np.int64], t: NDArray[np.i
     keys: list[list[NDArray[np.int64]]] = [[] for _ in range(buckets)]
     for key, cells in ordered_map(pairs_of_slice, range(len(bounds) - 1)):
         per_cell += cells
-        if buckets == 1:
-            keys[0].append(key)
-            continue
         bucket = (key // n_accounts) % buckets
         for k in range(buckets):
             keys[k].append(key[bucket == k])

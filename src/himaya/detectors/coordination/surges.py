@@ -81,10 +81,6 @@ class _Peaks:
 
 
 @lru_cache(maxsize=10_000)
-def _tag_words(label: str) -> frozenset[str]:
-    return hashtag_words(label)
-
-
 def hashtag_words(label: str) -> frozenset[str]:
     """The words a hashtag is made of, normalised: `ForeignAgent_Rania2` -> foreign, agent, rania, 2, and the whole tag."""
     return words(_TAG_PARTS.sub(" ", label)) | words(label)
@@ -235,7 +231,7 @@ def _not_a_hashtag_again(keywords: _Peaks, vocab: list[str], tags: _Cells, tag_l
     hot = np.flatnonzero(tags.score >= rules.min_score / 2)
     hot_bins: dict[str, list[int]] = {}
     for t, b in zip(tags.term[hot].tolist(), tags.bin[hot].tolist(), strict=True):
-        for w in _tag_words(tag_labels[t]):
+        for w in hashtag_words(tag_labels[t]):
             hot_bins.setdefault(w, []).append(b)
     rows: list[int] = []
     for i, (w, f, la) in enumerate(zip(keywords.term.tolist(), keywords.first.tolist(), keywords.last.tolist(),
